@@ -346,6 +346,20 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
             steps.Add(select.Task);
         }
 
+        if (steps.Count == 0)
+        {
+            // Prove the connection works end to end before reporting it connected (with TLS 1.3
+            // a rejected client certificate only shows after the handshake).
+            var ping = new PendingOperation<bool>("PING", Replies.Status);
+            using (var w = new CommandWriter(this, ping, CancellationToken.None))
+            {
+                w.Command("$4\r\nPING\r\n"u8, 0);
+                w.End();
+            }
+
+            steps.Add(ping.Task);
+        }
+
         return AwaitAll(steps);
 
         static async ValueTask<bool> AwaitAll(List<ValueTask<bool>> steps)
