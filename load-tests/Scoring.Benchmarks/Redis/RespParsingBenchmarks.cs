@@ -42,7 +42,7 @@ public class RespParsingBenchmarks
     public long Integer()
     {
         var reply = Frame(_integer);
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.FirstSpan);
         return reader.ReadInt64();
     }
 
@@ -50,7 +50,7 @@ public class RespParsingBenchmarks
     public int Bulk1500IntoCallerBuffer()
     {
         var reply = Frame(_bulk);
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.FirstSpan);
         return reader.ReadInto(_destination);
     }
 
@@ -58,7 +58,7 @@ public class RespParsingBenchmarks
     public int Bulk1500AsLease()
     {
         var reply = Frame(_bulk);
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.FirstSpan);
         using var lease = reader.ReadLease()!;
         return lease.Length;
     }
@@ -67,7 +67,7 @@ public class RespParsingBenchmarks
     public int Bulk1500AsArray()
     {
         var reply = Frame(_bulk);
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.FirstSpan);
         return reader.ReadBytes()!.Length;
     }
 
@@ -75,7 +75,7 @@ public class RespParsingBenchmarks
     public int ArrayOf10BulksAsArrays()
     {
         var reply = Frame(_array);
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.FirstSpan);
         return Replies.BytesArray(ref reader).Length;
     }
 
@@ -83,7 +83,7 @@ public class RespParsingBenchmarks
     public int ArrayOf10BulksAsRedisResult()
     {
         var reply = Frame(_array);
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.FirstSpan);
         return reader.ReadResult().Items.Count;
     }
 
@@ -119,7 +119,7 @@ public class RespCommandBenchmarks
         RespWriter.WriteBulk(_output, "features");
         var op = new PendingOperation<long>("HGET", Replies.Int64);
         var task = op.Task;
-        op.OnReply(_integerReply);
+        op.OnReply(_integerReply.FirstSpan);
         return task.Result;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Tasks.Sources;
 using Scoring.Redis.Protocol;
@@ -34,7 +33,7 @@ internal abstract class PendingOperation
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;
 
     /// <summary>Called by the reader loop with exactly one framed reply.</summary>
-    public abstract void OnReply(in ReadOnlySequence<byte> reply);
+    public abstract void OnReply(ReadOnlySpan<byte> reply);
 
     /// <summary>Fails the operation unless it already completed.</summary>
     public abstract void Fail(Exception exception);
@@ -61,7 +60,7 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
 
     public ValueTask<T> Task => new(this, _core.Version);
 
-    public override void OnReply(in ReadOnlySequence<byte> reply)
+    public override void OnReply(ReadOnlySpan<byte> reply)
     {
         if (IsCompleted)
         {

@@ -486,7 +486,7 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
             }
             else if (_pending.TryDequeue(out var operation))
             {
-                operation.OnReply(reply);
+                Deliver(operation, reply);
             }
             else
             {
@@ -499,6 +499,28 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
         return buffer.Start;
     }
 
+    private static void Deliver(PendingOperation operation, in ReadOnlySequence<byte> reply)
+    {
+        if (reply.IsSingleSegment)
+        {
+            operation.OnReply(reply.FirstSpan);
+            return;
+        }
+
+        // Split across receive segments: decode from one pooled contiguous copy.
+        var length = (int)reply.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            reply.CopyTo(rented);
+            operation.OnReply(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     private void DispatchPush(in ReadOnlySequence<byte> reply)
     {
         if (_onPush is null)
@@ -506,7 +528,7 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
             return;
         }
 
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.ToArray());
         var message = reader.ReadResult();
         try
         {
