@@ -140,6 +140,25 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_EqualTagsFromDifferentStringInstancesAndBoxedNumbers_FindTheSameSeries()
+    {
+        var counter = _meter.CreateCounter<long>("instances_total");
+        for (var i = 0; i < 3; i++)
+        {
+            // New string objects each time: the by-reference fast path misses, the content lookup finds the series.
+            counter.Add(1, new KeyValuePair<string, object?>(new string("method".AsSpan()), string.Concat("Get", "Scores")));
+            counter.Add(1, new KeyValuePair<string, object?>("method", "GetScores"));
+            counter.Add(1, new KeyValuePair<string, object?>("code", 5));
+            counter.Add(1, new KeyValuePair<string, object?>("code", "5"));
+        }
+
+        var text = await _exporter.RenderAsync();
+
+        Assert.Contains("instances_total{method=\"GetScores\"} 6\n", text);
+        Assert.Contains("instances_total{code=\"5\"} 6\n", text);
+    }
+
+    [Fact]
     public async Task Render_UpDownCounterAndObservableInstruments_RenderAsGaugesAndCounters()
     {
         var inFlight = _meter.CreateUpDownCounter<int>("in_flight");

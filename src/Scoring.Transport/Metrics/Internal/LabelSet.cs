@@ -11,11 +11,13 @@ internal sealed class LabelSet
 {
     public static readonly LabelSet Empty = new([], [], 0);
 
-    private LabelSet(string[] keys, string[] values, int hash)
+    private LabelSet(string[] keys, string[] values, int hash, string[]? recordedKeys = null, string[]? recordedValues = null)
     {
         Keys = keys;
         Values = values;
         Hash = hash;
+        RecordedKeys = recordedKeys ?? keys;
+        RecordedValues = recordedValues ?? values;
         Rendered = PrometheusText.RenderLabels(keys, values);
     }
 
@@ -24,6 +26,12 @@ internal sealed class LabelSet
 
     /// <summary>Tag values as text (invariant culture).</summary>
     public string[] Values { get; }
+
+    /// <summary>Keys in the order first recorded: callers repeat their order, which makes the common match positional.</summary>
+    public string[] RecordedKeys { get; }
+
+    /// <summary>Values in the order first recorded.</summary>
+    public string[] RecordedValues { get; }
 
     public int Hash { get; }
 
@@ -44,8 +52,10 @@ internal sealed class LabelSet
             values[i] = FormatToString(tags[i].Value);
         }
 
+        var recordedKeys = (string[])keys.Clone();
+        var recordedValues = (string[])values.Clone();
         Array.Sort(keys, values, StringComparer.Ordinal);
-        return new LabelSet(keys, values, LabelSetComparer.HashOf(tags));
+        return new LabelSet(keys, values, LabelSetComparer.HashOf(tags), recordedKeys, recordedValues);
     }
 
     /// <summary>
@@ -91,9 +101,9 @@ internal sealed class LabelSetComparer :
         var hash = tags.Length;
         foreach (var tag in tags)
         {
-            // Summing keeps the hash independent of tag order.
-            hash = unchecked(hash + HashCode.Combine(
-                string.GetHashCode(tag.Key), string.GetHashCode(LabelSet.Format(tag.Value, buffer))));
+            // Summing keeps the hash independent of tag order. Values only: equal label sets
+            // still hash equal, and keys rarely tell two series of one metric apart.
+            hash = unchecked(hash + (tag.Value is string s ? s.GetHashCode() : string.GetHashCode(LabelSet.Format(tag.Value, buffer))));
         }
 
         return hash;
@@ -111,6 +121,19 @@ internal sealed class LabelSetComparer :
         if (alternate.Length != other.Keys.Length)
         {
             return false;
+        }
+
+        // Fast path: the tags in the order they were first recorded.
+        var positional = true;
+        for (var i = 0; i < alternate.Length && positional; i++)
+        {
+            positional = string.Equals(alternate[i].Key, other.RecordedKeys[i], StringComparison.Ordinal) &&
+                alternate[i].Value is string value && string.Equals(value, other.RecordedValues[i], StringComparison.Ordinal);
+        }
+
+        if (positional)
+        {
+            return true;
         }
 
         Span<char> buffer = stackalloc char[FormatBufferLength];

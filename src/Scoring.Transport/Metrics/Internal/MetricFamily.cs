@@ -18,6 +18,8 @@ internal sealed class MetricFamily
 {
     private readonly ConcurrentDictionary<LabelSet, Series> _series = new(LabelSetComparer.Instance);
     private readonly ConcurrentDictionary<LabelSet, Series>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _lookup;
+    private readonly ConcurrentDictionary<IdentityKey, Series> _byIdentity = new(IdentityComparer.Instance);
+    private readonly ConcurrentDictionary<IdentityKey, Series>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _identityLookup;
     private readonly Func<LabelSet, Series> _createSeries;
     private readonly int _maxSeries;
     private readonly string[] _leLabels;
@@ -34,6 +36,7 @@ internal sealed class MetricFamily
         Bounds = bounds;
         _maxSeries = maxSeries;
         _lookup = _series.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
+        _identityLookup = _byIdentity.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
         _createSeries = _ => new Series(kind == MetricKind.Histogram ? bounds.Length + 1 : 0);
         _leLabels = [.. bounds.Select(PrometheusText.LeLabel), PrometheusText.LeLabel(double.PositiveInfinity)];
     }
@@ -106,7 +109,11 @@ internal sealed class MetricFamily
     }
 
     /// <summary>Observable values are re-reported on every scrape; series that stop reporting go away.</summary>
-    public void ClearObservations() => _series.Clear();
+    public void ClearObservations()
+    {
+        _series.Clear();
+        _byIdentity.Clear();
+    }
 
     public void Render(StringBuilder builder)
     {
@@ -150,18 +157,31 @@ internal sealed class MetricFamily
 
     private Series? GetSeries(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (_lookup.TryGetValue(tags, out var series))
+        // Fast path: the very tag objects seen before (no string hashing).
+        if (_identityLookup.TryGetValue(tags, out var series))
         {
             return series;
         }
 
-        if (_series.Count >= _maxSeries)
+        if (!_lookup.TryGetValue(tags, out series))
         {
-            Interlocked.Increment(ref _dropped);
-            return null;
+            if (_series.Count >= _maxSeries)
+            {
+                Interlocked.Increment(ref _dropped);
+                return null;
+            }
+
+            series = _series.GetOrAdd(LabelSet.Create(tags), _createSeries);
         }
 
-        return _series.GetOrAdd(LabelSet.Create(tags), _createSeries);
+        // Bounded: a caller that builds new strings per call falls back to the content
+        // lookup instead of growing this without end.
+        if (_byIdentity.Count < _maxSeries * 4 && IdentityKey.CanRemember(tags))
+        {
+            _byIdentity.TryAdd(IdentityKey.Create(tags), series);
+        }
+
+        return series;
     }
 
     private int BucketIndex(double value)
