@@ -41,6 +41,12 @@ public sealed partial class HealthProbeService : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // Not ready until the first round of probes says so.
+        foreach (var service in _options.Services)
+        {
+            _registry.SetStatus(service, ServingStatus.NotServing);
+        }
+
         if (_lifetime is not null)
         {
             _stoppingRegistration = _lifetime.ApplicationStopping.Register(_registry.Shutdown);

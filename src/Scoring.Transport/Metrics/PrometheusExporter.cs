@@ -21,6 +21,7 @@ public sealed class PrometheusExporter : IDisposable
     private readonly Dictionary<string, MetricFamily> _familiesByName = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _scrapeLock = new(1, 1);
     private MetricFamily[] _families = [];
+    private long _observationErrors;
 
     public PrometheusExporter(PrometheusExporterOptions options)
     {
@@ -85,7 +86,15 @@ public sealed class PrometheusExporter : IDisposable
             }
         }
 
-        _listener.RecordObservableInstruments();
+        try
+        {
+            _listener.RecordObservableInstruments();
+        }
+        catch (AggregateException e)
+        {
+            // A failing callback loses only its own instrument's values, not the whole scrape.
+            Interlocked.Add(ref _observationErrors, e.InnerExceptions.Count);
+        }
 
         var builder = new StringBuilder(4096);
         var dropped = 0L;
@@ -95,6 +104,10 @@ public sealed class PrometheusExporter : IDisposable
             dropped += family.Dropped;
         }
 
+        PrometheusText.AppendHeader(builder, "scoring_metrics_observation_errors_total",
+            "Observable instrument callbacks that threw during a scrape.", "counter");
+        PrometheusText.AppendSample(builder, "scoring_metrics_observation_errors_total", string.Empty, null,
+            Interlocked.Read(ref _observationErrors));
         PrometheusText.AppendHeader(builder, "scoring_metrics_dropped_measurements_total",
             "Measurements dropped because their metric reached MaxSeriesPerMetric label sets.", "counter");
         PrometheusText.AppendSample(builder, "scoring_metrics_dropped_measurements_total", string.Empty, null, dropped);

@@ -81,7 +81,7 @@ public sealed class HealthProbeServiceTests
             Assert.Equal(ServingStatus.ServiceUnknown, await HealthStatusRegistryTests.NextAsync(seen.Reader));
 
             await host.StartAsync();
-            Assert.Equal(ServingStatus.Serving, await HealthStatusRegistryTests.NextAsync(seen.Reader));
+            await WaitForAsync(seen.Reader, ServingStatus.Serving);
             await host.StopAsync();
             Assert.Equal(ServingStatus.NotServing, await HealthStatusRegistryTests.NextAsync(seen.Reader));
 
@@ -131,6 +131,14 @@ public sealed class HealthProbeServiceTests
             new HealthStatusRegistry(), [], Options.Create(options), NullLogger<HealthProbeService>.Instance));
 
         Assert.Equal(nameof(HealthProbeOptions.Interval), error.ParamName);
+    }
+
+    /// <summary>Reads until <paramref name="status"/>: a watcher may see NOT_SERVING (not probed yet) first.</summary>
+    private static async Task WaitForAsync(ChannelReader<ServingStatus> reader, ServingStatus status)
+    {
+        while (await HealthStatusRegistryTests.NextAsync(reader) != status)
+        {
+        }
     }
 
     private static HealthProbeService NewService(HealthStatusRegistry registry, IHealthProbe probe)

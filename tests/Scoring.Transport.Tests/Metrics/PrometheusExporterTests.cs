@@ -210,6 +210,19 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_ObservableCallbackThrows_OtherMetricsStillRenderAndErrorIsCounted()
+    {
+        _meter.CreateObservableGauge<int>("broken", new Func<int>(() => throw new InvalidOperationException("sensor gone")));
+        _meter.CreateObservableGauge("healthy", () => 1);
+
+        var text = await _exporter.RenderAsync();
+
+        Assert.Contains("\nhealthy 1\n", text);
+        Assert.Contains("scoring_metrics_observation_errors_total 1\n", text);
+        Assert.DoesNotContain("\nbroken ", text);
+    }
+
+    [Fact]
     public async Task Render_MeterOutsidePrefixes_IsNotExported()
     {
         using var other = new Meter("Other.Test." + Guid.NewGuid().ToString("N"));
