@@ -55,6 +55,11 @@ public static class PrometheusMetricsExtensions
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
+        if (endpoints.ServiceProvider.GetService<PrometheusExporter>() is null)
+        {
+            throw new InvalidOperationException(
+                "No PrometheusExporter is registered: call services.AddPrometheusMetrics() before MapPrometheusMetrics.");
+        }
 
         return endpoints.MapGet(pattern, async context =>
         {

@@ -111,6 +111,18 @@ public sealed class PrometheusEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public void MapPrometheusMetrics_WithoutAddPrometheusMetrics_ThrowsSayingWhatToCall()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddRouting();
+        using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapPrometheusMetrics(9464));
+
+        Assert.Contains("AddPrometheusMetrics", error.Message, StringComparison.Ordinal);
+    }
+
     private void RecordSample()
     {
         var calls = _meter.CreateCounter<long>("scoring_calls", description: "Calls by outcome.");

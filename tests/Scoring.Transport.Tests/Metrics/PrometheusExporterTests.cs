@@ -128,6 +128,16 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_TagKeysThatSanitiseToOneName_KeepsOnlyTheFirst()
+    {
+        _meter.CreateCounter<long>("clash_total").Add(1, new("grpc.code", "OK"), new("grpc_code", "NotFound"));
+
+        var text = await _exporter.RenderAsync();
+
+        Assert.Contains("clash_total{grpc_code=\"OK\"} 1\n", text);
+    }
+
+    [Fact]
     public async Task Render_TagsInAnyOrder_FindTheSameSeries()
     {
         var counter = _meter.CreateCounter<long>("ordered_total");
@@ -167,6 +177,9 @@ public sealed class PrometheusExporterTests : IDisposable
         _meter.CreateObservableGauge("temperature", () => new Measurement<double>(-1.25, new KeyValuePair<string, object?>("room", "a")));
         _meter.CreateObservableCounter("ticks", () => 42L);
         _meter.CreateObservableUpDownCounter("queue_depth", () => 7);
+        var level = _meter.CreateGauge<double>("level");
+        level.Record(3.5);
+        level.Record(2);
 
         var text = await _exporter.RenderAsync();
 
@@ -174,6 +187,7 @@ public sealed class PrometheusExporterTests : IDisposable
         Assert.Contains("# TYPE temperature gauge\ntemperature{room=\"a\"} -1.25\n", text);
         Assert.Contains("# TYPE ticks_total counter\nticks_total 42\n", text);
         Assert.Contains("# TYPE queue_depth gauge\nqueue_depth 7\n", text);
+        Assert.Contains("# TYPE level gauge\nlevel 2\n", text);
     }
 
     [Fact]

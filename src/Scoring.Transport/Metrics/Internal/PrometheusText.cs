@@ -75,14 +75,23 @@ internal static class PrometheusText
         }
 
         var builder = new StringBuilder();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Length; i++)
         {
-            if (i > 0)
+            // Two tags that sanitise to one name ("a.b", "a_b") would make a sample Prometheus
+            // rejects; the first (in key order) wins.
+            var name = SanitizeLabelName(keys[i]);
+            if (!names.Add(name))
+            {
+                continue;
+            }
+
+            if (builder.Length > 0)
             {
                 builder.Append(',');
             }
 
-            builder.Append(SanitizeLabelName(keys[i])).Append("=\"");
+            builder.Append(name).Append("=\"");
             AppendEscapedLabelValue(builder, values[i]);
             builder.Append('"');
         }
