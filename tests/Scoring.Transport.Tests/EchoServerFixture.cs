@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Scoring.Testing.V1;
+using Scoring.Transport.Health;
+using Scoring.Transport.Reflection;
 
 namespace Scoring.Transport.Tests;
 
@@ -30,6 +32,8 @@ public sealed class EchoServerFixture : IAsyncLifetime
 
     public Uri TlsAddress { get; private set; } = null!;
 
+    public HealthStatusRegistry Health => _app!.Services.GetRequiredService<HealthStatusRegistry>();
+
     public X509Certificate2 Certificate { get; } = CreateCertificate();
 
     public int IgnoreDeadlineCompleted;
@@ -49,6 +53,7 @@ public sealed class EchoServerFixture : IAsyncLifetime
             o.MaxSendMessageSize = MaxReceive;
             o.ResponseCompressionAlgorithm = "gzip";
         });
+        builder.Services.AddGrpcHealth();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ListenGrpc(new IPEndPoint(IPAddress.Loopback, 0));
@@ -57,6 +62,8 @@ public sealed class EchoServerFixture : IAsyncLifetime
         });
         _app = builder.Build();
         MapEcho(_app);
+        _app.MapGrpcHealth();
+        _app.MapGrpcReflection(TestEchoReflection.Descriptor, Grpc.Health.V1.HealthReflection.Descriptor);
         await _app.StartAsync();
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToArray();
         H2cAddress = new Uri(addresses[0]);
