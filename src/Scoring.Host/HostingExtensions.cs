@@ -1,34 +1,72 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.Health.V1;
 using Microsoft.Extensions.Options;
 using Scoring.Host.Configuration;
+using Scoring.Host.Infrastructure;
+using Scoring.Redis;
 using Scoring.Transport;
+using Scoring.Transport.Health;
+using Scoring.Transport.Metrics;
+using Scoring.Transport.Reflection;
 
 namespace Scoring.Host;
 
 /// <summary>Wires the service: configuration, listeners, and the gRPC services.</summary>
 public static class HostingExtensions
 {
+    /// <summary>The services whose readiness follows the feature store's.</summary>
+    internal static readonly string[] ServingServices = ["", "scoring.v1.Scoring", "scoring.v1.Ingest", "scoring.v1.ModelAdmin"];
+
     public static WebApplicationBuilder AddScoring(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EndpointsOptions>()
+        var services = builder.Services;
+        services.AddOptions<EndpointsOptions>()
             .BindConfiguration(EndpointsOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<RedisOptions>()
+            .BindConfiguration("Redis")
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
 
-        builder.Services.AddGrpcTransport();
+        services.AddGrpcTransport();
+        services.AddPrometheusMetrics();
+        services.AddGrpcHealth(o =>
+        {
+            foreach (var name in ServingServices.Skip(1))
+            {
+                o.Services.Add(name);
+            }
+        });
+        services.AddSingleton<RedisConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+        services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<RedisConnection>());
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             // Reading the options here validates them before any port is bound.
             var endpoints = kestrel.ApplicationServices.GetRequiredService<IOptions<EndpointsOptions>>().Value;
             kestrel.ListenGrpc(IPEndPoint.Parse(endpoints.Grpc), LoadCertificate(endpoints));
+            kestrel.ListenMetrics(IPEndPoint.Parse(endpoints.Metrics));
         });
         return builder;
     }
 
     public static WebApplication MapScoring(this WebApplication app)
     {
+        var endpoints = app.Services.GetRequiredService<IOptions<EndpointsOptions>>().Value;
+        app.MapPrometheusMetrics(IPEndPoint.Parse(endpoints.Metrics).Port);
+        app.MapGrpcHealth();
+        app.MapGrpcReflection(
+            Scoring.V1.ScoringReflection.Descriptor,
+            Scoring.V1.IngestReflection.Descriptor,
+            Scoring.V1.ModelAdminReflection.Descriptor,
+            HealthReflection.Descriptor);
         return app;
     }
 

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Grpc.Health.V1;
+using Microsoft.Extensions.Options;
+using Scoring.Transport;
+using Scoring.Transport.Client;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace Scoring.EndToEnd.Tests;
+
+/// <summary>The service process as wired by the host: health tied to Redis, metrics, reflection.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class FoundationTests(ServiceFixture service)
+{
+    private async Task<ServingStatus> WaitForStatusAsync(ServingStatus expected, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        var last = ServingStatus.Unknown;
+        while (watch.Elapsed < timeout)
+        {
+            last = (await service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
+                "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "scoring.v1.Scoring" })).Status;
+            if (last == expected)
+            {
+                return last;
+            }
+            await Task.Delay(200);
+        }
+        return last;
+    }
+
+    [Fact]
+    public async Task Health_FollowsTheRedisConnection()
+    {
+        Assert.Equal(ServingStatus.Serving, await WaitForStatusAsync(ServingStatus.Serving, TimeSpan.FromSeconds(60)));
+        await service.Redis.StopAsync();
+        try
+        {
+            Assert.Equal(ServingStatus.NotServing, await WaitForStatusAsync(ServingStatus.NotServing, TimeSpan.FromSeconds(60)));
+        }
+        finally
+        {
+            await service.Redis.RestartAsync();
+        }
+        Assert.Equal(ServingStatus.Serving, await WaitForStatusAsync(ServingStatus.Serving, TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task Health_ForAnUnknownService_IsNotFound()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
+            "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "no.such.Service" }));
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_AfterTraffic_PassPromtoolAndCountCalls()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", new HealthCheckRequest());
+        }
+        await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
+            "/scoring.v1.Nope/Nothing", new HealthCheckRequest()));
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"http://127.0.0.1:{service.MetricsPort}/metrics");
+        Assert.Contains("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Check\",grpc_service=\"grpc.health.v1.Health\",grpc_type=\"unary\"}", text, StringComparison.Ordinal);
+        Assert.Contains("grpc_server_handled_total{grpc_code=\"Unimplemented\",grpc_method=\"unknown\",grpc_service=\"unknown\",grpc_type=\"unary\"}", text, StringComparison.Ordinal);
+        Assert.Contains("grpc_server_handling_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("process_resident_memory_bytes", text, StringComparison.Ordinal);
+
+        var promtool = Process.Start(new ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await promtool.StandardInput.WriteAsync(text);
+        promtool.StandardInput.Close();
+        var problems = await promtool.StandardError.ReadToEndAsync() + await promtool.StandardOutput.ReadToEndAsync();
+        await promtool.WaitForExitAsync();
+        Assert.True(promtool.ExitCode == 0, problems);
+        Assert.Equal(string.Empty, problems.Trim());
+    }
+
+    [Fact]
+    public async Task Metrics_OnTheGrpcPort_AreNotServed()
+    {
+        // /metrics lives on its own HTTP/1.1 port; the gRPC port speaks HTTP/2 only.
+        using var http = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var response = await http.GetAsync($"http://127.0.0.1:{service.GrpcPort}/metrics");
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public void InvalidEndpoint_FailsAtStartWithAMessageNamingTheSetting()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => ServiceFixture.BuildApp(new Dictionary<string, string?>
+        {
+            ["Endpoints:Grpc"] = "not-an-address",
+            ["Redis:Endpoint"] = service.Redis.Endpoint,
+        }));
+        Assert.Contains("Endpoints:Grpc", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scoring.Host;
+using Scoring.Testing;
+using Scoring.Transport.Client;
+
+namespace Scoring.EndToEnd.Tests;
+
+/// <summary>
+/// The real service, wired exactly as Program.cs wires it, on free loopback ports, against
+/// a real redis-server of its own.
+/// </summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public int GrpcPort { get; private set; }
+
+    public int MetricsPort { get; private set; }
+
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServer.StartAsync();
+        GrpcPort = TestPorts.GetFreeTcpPort();
+        MetricsPort = TestPorts.GetFreeTcpPort();
+        _app = BuildApp(new Dictionary<string, string?>
+        {
+            ["Endpoints:Grpc"] = $"127.0.0.1:{GrpcPort}",
+            ["Endpoints:Metrics"] = $"127.0.0.1:{MetricsPort}",
+            ["Redis:Endpoint"] = Redis.Endpoint,
+        });
+        await _app.StartAsync();
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+    }
+
+    /// <summary>Builds the service as Program.cs does, with configuration overrides.</summary>
+    public static WebApplication BuildApp(IDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Testing",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.AddScoring();
+        var app = builder.Build();
+        app.MapScoring();
+        return app;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await Redis.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
+{
+    public const string Name = "service";
+}
