@@ -79,9 +79,15 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
 
             value = _read(ref reader);
         }
-        catch (Exception ex) when (ex is RedisException or ArgumentException or InvalidCastException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is RedisException or ArgumentException)
         {
             Fail(ex);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // The reply was framed, so the connection is still in step: only this caller fails.
+            Fail(new RedisProtocolException($"The reply to {Command} has an unexpected shape: {ex.Message}", ex));
             return;
         }
 
