@@ -44,13 +44,13 @@ internal abstract class PendingOperation
 }
 
 /// <summary>A pending operation that produces a <typeparamref name="T"/> through a <see cref="ValueTask{T}"/>.</summary>
-internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T>
+internal class PendingOperation<T> : PendingOperation, IValueTaskSource<T>
 {
-    private readonly ReplyReader<T> _read;
+    private readonly ReplyReader<T>? _read;
     private ManualResetValueTaskSourceCore<T> _core;
     private CancellationTokenRegistration _cancellation;
 
-    public PendingOperation(string command, ReplyReader<T> read)
+    public PendingOperation(string command, ReplyReader<T>? read)
         : base(command)
     {
         _read = read;
@@ -77,11 +77,17 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
                 return;
             }
 
-            value = _read(ref reader);
+            value = Read(ref reader);
         }
-        catch (Exception ex) when (ex is RedisException or ArgumentException or InvalidCastException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is RedisException or ArgumentException)
         {
             Fail(ex);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // The reply was framed, so the connection is still in step: only this caller fails.
+            Fail(new RedisProtocolException($"The reply to {Command} has an unexpected shape: {ex.Message}", ex));
             return;
         }
 
@@ -96,6 +102,9 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
             disposable.Dispose();
         }
     }
+
+    /// <summary>Decodes the (non-error) reply; subclasses with per-call state override it.</summary>
+    protected virtual T Read(ref RespReader reader) => _read!(ref reader);
 
     public override void Fail(Exception exception)
     {
@@ -121,4 +130,10 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
 
     void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
+}
+
+/// <summary>GET/HGET copied into the caller's buffer: the buffer lives in the operation, so no closure is allocated.</summary>
+internal sealed class ReadIntoOperation(string command, Memory<byte> destination) : PendingOperation<int>(command, null)
+{
+    protected override int Read(ref RespReader reader) => reader.ReadInto(destination.Span);
 }

@@ -403,8 +403,9 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex)
         {
+            // Whatever stops the send loop must end the connection, or callers would wait forever.
             Fail(ex);
         }
 
