@@ -41,17 +41,6 @@ public sealed class CustomerState
     private const byte ComplaintOpened = 1;
     private const byte ComplaintResolved = 2;
 
-    // Mask order of bucket fields after TxnCount (bit 0), TxnCents (bit 1) and the category byte
-    // (bit 2): the frequent ones first so that a typical day's mask fits in one varint byte.
-    private static readonly int[] s_maskOrder =
-    [
-        BucketField.Logins, BucketField.OffersShown, BucketField.FailedLogins, BucketField.CashAdvances,
-        BucketField.DiningCents, BucketField.TravelCents, BucketField.FuelCents, BucketField.GroceryCents,
-        BucketField.EntertainmentCents, BucketField.OnlineCents, BucketField.CrossBorderCents,
-        BucketField.RefundCents, BucketField.LateRepayments, BucketField.MinOnlyRepayments,
-        BucketField.Contacts, BucketField.Complaints, BucketField.OffersAccepted, BucketField.OffersDeclined,
-    ];
-
     [ThreadStatic]
     private static byte[]? t_scratch;
 
@@ -775,19 +764,31 @@ public sealed class CustomerState
             w.U((ulong)_cardStatus);
         }
 
-        // Buckets newest first: the first key relative to the base, then gaps (>= 1).
-        w.U((ulong)_days.Count);
-        var prev = (long)baseDay;
+        // Day buckets: a presence bitmap over the days from the base day backwards (bit i = base
+        // day - i), then the buckets newest first. Cheaper than a gap byte per day.
+        var span = _days.Count == 0 ? 0 : baseDay - _days[0].Key + 1;
+        w.U((ulong)span);
+        Span<byte> bitmap = stackalloc byte[(span + 7) / 8];
+        foreach (var b in _days)
+        {
+            var i = baseDay - b.Key;
+            bitmap[i >> 3] |= (byte)(1 << (i & 7));
+        }
+
+        foreach (var x in bitmap)
+        {
+            w.Byte(x);
+        }
+
         for (var i = _days.Count - 1; i >= 0; i--)
         {
             var b = _days[i];
-            w.S(prev - b.Key);
-            prev = b.Key;
             WriteBucket(ref w, ref b.Values);
         }
 
+        // Month buckets newest first: the first key relative to the base month, then gaps (>= 1).
         w.U((ulong)_months.Count);
-        prev = Days.MonthOf(baseDay);
+        long prev = Days.MonthOf(baseDay);
         for (var i = _months.Count - 1; i >= 0; i--)
         {
             var b = _months[i];
@@ -915,7 +916,7 @@ public sealed class CustomerState
             _cardStatus = r.Int32(1000);
         }
 
-        ReadBuckets(ref r, _days, baseDay, isMonth: false);
+        ReadDays(ref r, baseDay);
         ReadBuckets(ref r, _months, Days.MonthOf(baseDay), isMonth: true);
 
         var count = r.Count(4);
@@ -965,6 +966,40 @@ public sealed class CustomerState
         }
     }
 
+    private void ReadDays(ref StateReader r, int baseDay)
+    {
+        var span = r.Int32(DailyHorizonDays + 400);
+        if (span > baseDay)
+        {
+            throw new InvalidDataException("Customer state is corrupt: day range out of range.");
+        }
+
+        Span<byte> bitmap = stackalloc byte[(span + 7) / 8];
+        for (var i = 0; i < bitmap.Length; i++)
+        {
+            bitmap[i] = r.Byte();
+        }
+
+        for (var i = span - 1; i >= 0; i--)
+        {
+            if ((bitmap[i >> 3] & (1 << (i & 7))) != 0)
+            {
+                _days.Add(new Bucket(baseDay - i));
+            }
+        }
+
+        if (span > 0 && (_days.Count == 0 || _days[0].Key != baseDay - span + 1))
+        {
+            throw new InvalidDataException("Customer state is corrupt: day bitmap does not match its range.");
+        }
+
+        var days = CollectionsMarshal.AsSpan(_days);
+        for (var i = days.Length - 1; i >= 0; i--)
+        {
+            ReadBucket(ref r, ref days[i].Values);
+        }
+    }
+
     private static void ReadBuckets(ref StateReader r, List<Bucket> list, int baseKey, bool isMonth)
     {
         var count = r.Count(2);
@@ -987,89 +1022,186 @@ public sealed class CustomerState
         list.AddRange(buckets);
     }
 
+    // Bucket layout: a mask byte, then the parts it announces.
+    //   bit 0 transactions: byte X = category code (bits 0-2: 0 none, 1-5 dining..entertainment,
+    //         6 = explicit amounts follow), all-online (bit 3), all-cross-border (bit 4),
+    //         count - 1 (bits 5-7; 7 = the count follows as a varint); then the amount in cents;
+    //         with code 6 a byte of present category fields and their varints follow.
+    //   bit 1 exactly one successful login; bit 2 logins as a varint; bit 3 failed logins;
+    //   bit 4 offers shown; bit 5 a varint mask of the rare fields (s_rareFields) and their values.
+    private const int TxnBit = 1, OneLoginBit = 2, LoginsBit = 4, FailedBit = 8, ShownBit = 16, RareBit = 32;
+
+    private static readonly int[] s_rareFields =
+    [
+        BucketField.CashAdvances, BucketField.RefundCents, BucketField.LateRepayments, BucketField.MinOnlyRepayments,
+        BucketField.Contacts, BucketField.Complaints, BucketField.OffersAccepted, BucketField.OffersDeclined,
+    ];
+
     private static void WriteBucket(ref StateWriter w, ref BucketValues v)
     {
-        var compact = TryCategoryByte(ref v, out var categoryByte);
-        ulong mask = 0;
-        mask |= v[BucketField.TxnCount] != 0 ? 1UL : 0;
-        mask |= v[BucketField.TxnCents] != 0 ? 2UL : 0;
-        mask |= compact && categoryByte != 0 ? 4UL : 0;
-        for (var k = 0; k < s_maskOrder.Length; k++)
+        var hasTxn = v[BucketField.TxnCount] != 0;
+        for (var f = BucketField.TxnCents; f <= BucketField.CrossBorderCents; f++)
         {
-            var f = s_maskOrder[k];
-            if (v[f] != 0 && !(compact && IsCategoryField(f)))
+            hasTxn |= v[f] != 0;
+        }
+
+        ulong rare = 0;
+        for (var k = 0; k < s_rareFields.Length; k++)
+        {
+            rare |= v[s_rareFields[k]] != 0 ? 1UL << k : 0;
+        }
+
+        var logins = v[BucketField.Logins];
+        var mask = (hasTxn ? TxnBit : 0) | (logins == 1 ? OneLoginBit : 0) | (logins > 1 ? LoginsBit : 0)
+            | (v[BucketField.FailedLogins] != 0 ? FailedBit : 0) | (v[BucketField.OffersShown] != 0 ? ShownBit : 0)
+            | (rare != 0 ? RareBit : 0);
+        w.Byte((byte)mask);
+        if (hasTxn)
+        {
+            var count = v[BucketField.TxnCount];
+            var countCode = count is >= 1 and <= 7 ? (int)count - 1 : 7;
+            var compact = TryCategoryByte(ref v, out var code);
+            w.Byte((byte)((compact ? code : 6) | (countCode << 5)));
+            if (countCode == 7)
             {
-                mask |= 1UL << (3 + k);
+                w.U((ulong)count);
+            }
+
+            w.U((ulong)v[BucketField.TxnCents]);
+            if (!compact)
+            {
+                var present = 0;
+                for (var f = BucketField.DiningCents; f <= BucketField.CrossBorderCents; f++)
+                {
+                    present |= v[f] != 0 ? 1 << (f - BucketField.DiningCents) : 0;
+                }
+
+                w.Byte((byte)present);
+                for (var f = BucketField.DiningCents; f <= BucketField.CrossBorderCents; f++)
+                {
+                    if (v[f] != 0)
+                    {
+                        w.U((ulong)v[f]);
+                    }
+                }
             }
         }
 
-        w.U(mask);
-        if ((mask & 1) != 0)
+        if (logins > 1)
         {
-            w.U((ulong)v[BucketField.TxnCount]);
+            w.U((ulong)logins);
         }
 
-        if ((mask & 2) != 0)
+        if ((mask & FailedBit) != 0)
         {
-            w.U((ulong)v[BucketField.TxnCents]);
+            w.U((ulong)v[BucketField.FailedLogins]);
         }
 
-        if ((mask & 4) != 0)
+        if ((mask & ShownBit) != 0)
         {
-            w.Byte(categoryByte);
+            w.U((ulong)v[BucketField.OffersShown]);
         }
 
-        for (var k = 0; k < s_maskOrder.Length; k++)
+        if (rare != 0)
         {
-            if ((mask & (1UL << (3 + k))) != 0)
+            w.U(rare);
+            for (var k = 0; k < s_rareFields.Length; k++)
             {
-                w.U((ulong)v[s_maskOrder[k]]);
+                if ((rare & (1UL << k)) != 0)
+                {
+                    w.U((ulong)v[s_rareFields[k]]);
+                }
             }
         }
     }
 
     private static void ReadBucket(ref StateReader r, ref BucketValues v)
     {
-        var mask = r.U();
-        if (mask >> (3 + s_maskOrder.Length) != 0)
+        var mask = r.Byte();
+        if (mask >> 6 != 0)
         {
             throw new InvalidDataException("Customer state is corrupt: unknown bucket fields.");
         }
 
-        if ((mask & 1) != 0)
+        if ((mask & TxnBit) != 0)
         {
-            v[BucketField.TxnCount] = r.NonNegative();
-        }
-
-        if ((mask & 2) != 0)
-        {
-            v[BucketField.TxnCents] = r.NonNegative();
-        }
-
-        if ((mask & 4) != 0)
-        {
-            var c = r.Byte();
-            var category = c & 7;
-            if (category > 5 || c >> 5 != 0)
+            var x = r.Byte();
+            var countCode = x >> 5;
+            v[BucketField.TxnCount] = countCode == 7 ? r.NonNegative() : countCode + 1;
+            var cents = v[BucketField.TxnCents] = r.NonNegative();
+            var category = x & 7;
+            if (category == 6)
             {
-                throw new InvalidDataException("Customer state is corrupt: bad category code.");
+                if ((x & 0x18) != 0)
+                {
+                    throw new InvalidDataException("Customer state is corrupt: bad category code.");
+                }
+
+                var present = r.Byte();
+                if (present >> 7 != 0)
+                {
+                    throw new InvalidDataException("Customer state is corrupt: bad category fields.");
+                }
+
+                for (var f = BucketField.DiningCents; f <= BucketField.CrossBorderCents; f++)
+                {
+                    if ((present & (1 << (f - BucketField.DiningCents))) != 0)
+                    {
+                        v[f] = r.NonNegative();
+                    }
+                }
+            }
+            else
+            {
+                if (category == 7)
+                {
+                    throw new InvalidDataException("Customer state is corrupt: bad category code.");
+                }
+
+                if (category != 0)
+                {
+                    v[BucketField.DiningCents + category - 1] = cents;
+                }
+
+                v[BucketField.OnlineCents] = (x & 8) != 0 ? cents : 0;
+                v[BucketField.CrossBorderCents] = (x & 16) != 0 ? cents : 0;
+            }
+        }
+
+        if ((mask & OneLoginBit) != 0)
+        {
+            v[BucketField.Logins] = 1;
+        }
+
+        if ((mask & LoginsBit) != 0)
+        {
+            v[BucketField.Logins] = r.NonNegative();
+        }
+
+        if ((mask & FailedBit) != 0)
+        {
+            v[BucketField.FailedLogins] = r.NonNegative();
+        }
+
+        if ((mask & ShownBit) != 0)
+        {
+            v[BucketField.OffersShown] = r.NonNegative();
+        }
+
+        if ((mask & RareBit) != 0)
+        {
+            var rare = r.U();
+            if (rare >> s_rareFields.Length != 0)
+            {
+                throw new InvalidDataException("Customer state is corrupt: unknown bucket fields.");
             }
 
-            var cents = v[BucketField.TxnCents];
-            if (category != 0)
+            for (var k = 0; k < s_rareFields.Length; k++)
             {
-                v[BucketField.DiningCents + category - 1] = cents;
-            }
-
-            v[BucketField.OnlineCents] = (c & 8) != 0 ? cents : 0;
-            v[BucketField.CrossBorderCents] = (c & 16) != 0 ? cents : 0;
-        }
-
-        for (var k = 0; k < s_maskOrder.Length; k++)
-        {
-            if ((mask & (1UL << (3 + k))) != 0)
-            {
-                v[s_maskOrder[k]] = r.NonNegative();
+                if ((rare & (1UL << k)) != 0)
+                {
+                    v[s_rareFields[k]] = r.NonNegative();
+                }
             }
         }
     }
@@ -1078,7 +1210,7 @@ public sealed class CustomerState
     /// True when every category amount is either 0 or the whole day's amount (one merchant
     /// category at most): the typical day, encoded in one byte instead of one varint each.
     /// </summary>
-    private static bool TryCategoryByte(ref BucketValues v, out byte code)
+    private static bool TryCategoryByte(ref BucketValues v, out int code)
     {
         code = 0;
         var cents = v[BucketField.TxnCents];
@@ -1105,11 +1237,9 @@ public sealed class CustomerState
             return false;
         }
 
-        code = (byte)(category | (online != 0 ? 8 : 0) | (cross != 0 ? 16 : 0));
+        code = category | (online != 0 ? 8 : 0) | (cross != 0 ? 16 : 0);
         return true;
     }
-
-    private static bool IsCategoryField(int f) => f is >= BucketField.DiningCents and <= BucketField.CrossBorderCents;
 
     // ---- helpers ----
 
