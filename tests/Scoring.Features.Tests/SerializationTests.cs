@@ -20,6 +20,10 @@ public sealed class SerializationTests(ITestOutputHelper output)
             }
 
             sizes.Add(state.Serialize().Length);
+            if (seed == 1)
+            {
+                output.WriteLine($"seed 1: {state.DayBucketCount} day buckets, {state.MonthBucketCount} month buckets, {state.SeenIdCount} event ids kept");
+            }
         }
 
         output.WriteLine($"serialized state after a typical year: min {sizes.Min()} B, mean {sizes.Average():0} B, max {sizes.Max()} B");
