@@ -25,7 +25,7 @@ internal static class BucketField
     public const int OffersShown = 17;
     public const int OffersAccepted = 18;
     public const int OffersDeclined = 19;
-    public const int Count = 20;
+    public const int Count = 20; // a multiple of 4: reads add buckets as Vector256<long>
 }
 
 [InlineArray(BucketField.Count)]

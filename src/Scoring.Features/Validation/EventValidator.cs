@@ -48,7 +48,7 @@ public static class EventValidator
 
         if (e.EventTime.ToDateTimeOffset() > clock.GetUtcNow() + maxSkew)
         {
-            return new("event_time_in_future", "event_time", $"event_time is more than {maxSkew.TotalMinutes:0} minutes ahead of the server clock");
+            return new("event_time_in_future", "event_time", "event_time is further ahead of the server clock than the allowed skew (5 minutes by default)");
         }
 
         return e.PayloadCase switch
