@@ -83,6 +83,9 @@ public sealed class TreeEnsemble
     /// <summary>The mean margin over the training data (the SHAP bias term).</summary>
     public double ExpectedValue => _expectedValue;
 
+    /// <summary>True when scoring uses the padded complete-tree layout (ensembles no deeper than 10).</summary>
+    internal bool UsesCompleteLayout => _complete is not null;
+
     /// <summary>True when <see cref="Predict"/> returns a probability (binary:logistic, reg:logistic).</summary>
     public bool PredictsProbability => _link == Link.Logistic;
 
