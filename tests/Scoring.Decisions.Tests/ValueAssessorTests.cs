@@ -1,0 +1,155 @@
+using Scoring.V1;
+
+namespace Scoring.Decisions.Tests;
+
+public class ValueAssessorTests
+{
+    private static readonly ValueAssessor Assessor = new(TestData.Schema, TestData.CutPoints);
+
+    [Theory]
+    [InlineData(0, false, ValueTier.Basic)]
+    [InlineData(499.99, true, ValueTier.Basic)]
+    [InlineData(500, false, ValueTier.Mass)]
+    [InlineData(1999.99, true, ValueTier.Mass)]
+    [InlineData(2000, true, ValueTier.Potential)]
+    [InlineData(2000, false, ValueTier.Mass)]
+    [InlineData(9999.99, true, ValueTier.Potential)]
+    [InlineData(10000, false, ValueTier.Hnw)]
+    [InlineData(250000, true, ValueTier.Hnw)]
+    public void ClassifyTier_AroundEachCutPoint_PotentialNeedsGrowth(double score, bool growing, ValueTier expected)
+    {
+        var features = TestData.Features((DecisionFeatures.AmountChange90d, growing ? 0.25 : 0.02));
+        Assert.Equal(expected, Assessor.ClassifyTier(score, features));
+    }
+
+    [Fact]
+    public void ClassifyTier_TransactionCountGrowthAlone_CountsAsGrowth()
+    {
+        var features = TestData.Features((DecisionFeatures.AmountChange90d, 0.0), (DecisionFeatures.CountChange90d, 0.10));
+        Assert.Equal(ValueTier.Potential, Assessor.ClassifyTier(3000, features));
+    }
+
+    [Theory]
+    [InlineData(0, 500, 2000, "mass")]
+    [InlineData(500, 500, 2000, "potential")]
+    [InlineData(500, 2000, 1999, "hnw")]
+    [InlineData(500, 2000, double.PositiveInfinity, "hnw")]
+    public void CutPointsCreate_NotPositiveOrNotIncreasing_ThrowsNamingTheField(double mass, double potential, double hnw, string field)
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() => ValueTierCutPoints.Create(mass, potential, hnw));
+        Assert.Equal(field, ex.ParamName);
+    }
+
+    [Theory]
+    [InlineData(89, LifecycleStage.Mature, "last transaction 89 days ago")]
+    [InlineData(89.99, LifecycleStage.Mature, "last transaction 89 days ago")]
+    [InlineData(90, LifecycleStage.Declining, "no transaction for 90 days")]
+    [InlineData(104, LifecycleStage.Declining, "no transaction for 104 days")]
+    [InlineData(179, LifecycleStage.Declining, "no transaction for 179 days")]
+    [InlineData(180, LifecycleStage.Churned, "no transaction for 180 days")]
+    [InlineData(400, LifecycleStage.Churned, "no transaction for 400 days")]
+    [InlineData(0, LifecycleStage.Mature, "last transaction today")]
+    [InlineData(1, LifecycleStage.Mature, "last transaction 1 day ago")]
+    public void ClassifyStage_DaysSinceLastTransaction_StageBoundariesAt90And180(double days, LifecycleStage expected, string fact)
+    {
+        var facts = new List<string>();
+        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.DaysSinceLastTxn, days)), facts);
+
+        Assert.Equal(expected, stage);
+        Assert.Equal(fact, facts[0]);
+    }
+
+    [Fact]
+    public void ClassifyStage_CardClosed_IsChurnedEvenWhenRecentlyActive()
+    {
+        var facts = new List<string>();
+        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.CardClosed, 1), (DecisionFeatures.DaysSinceLastTxn, 2)), facts);
+
+        Assert.Equal(LifecycleStage.Churned, stage);
+        Assert.Equal(["card closed by customer"], facts);
+    }
+
+    [Theory]
+    [InlineData(2, "card issued 2 months ago")]
+    [InlineData(1, "card issued 1 month ago")]
+    [InlineData(0, "card issued this month")]
+    public void ClassifyStage_NoTransactionEver_IsNewWithIssueAge(double months, string issued)
+    {
+        var facts = new List<string>();
+        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.DaysSinceLastTxn, double.NaN), (DecisionFeatures.MonthsOnBook, months)), facts);
+
+        Assert.Equal(LifecycleStage.New, stage);
+        Assert.Equal(["no first transaction yet", issued], facts);
+    }
+
+    [Fact]
+    public void ClassifyStage_SpendingAndCountUpTenPercentOrMore_IsGrowingWithBothFacts()
+    {
+        var facts = new List<string>();
+        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.AmountChange90d, 0.25), (DecisionFeatures.CountChange90d, 0.1)), facts);
+
+        Assert.Equal(LifecycleStage.Growing, stage);
+        Assert.Equal(["spending up 25% on the previous quarter", "transactions up 10% on the previous quarter"], facts);
+    }
+
+    [Fact]
+    public void ClassifyStage_GrowthJustBelowTenPercent_IsMature()
+    {
+        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.AmountChange90d, 0.0999), (DecisionFeatures.CountChange90d, 0.05)));
+        Assert.Equal(LifecycleStage.Mature, stage);
+    }
+
+    [Theory]
+    [InlineData(5, LifecycleStage.Growing)]
+    [InlineData(6, LifecycleStage.Mature)]
+    public void ClassifyStage_YoungActiveCard_IsGrowingUnderSixMonths(double months, LifecycleStage expected)
+    {
+        var facts = new List<string>();
+        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.MonthsOnBook, months), (DecisionFeatures.DaysSinceLastTxn, 12)), facts);
+
+        Assert.Equal(expected, stage);
+        if (expected == LifecycleStage.Growing)
+        {
+            Assert.Equal(["card opened 5 months ago", "last transaction 12 days ago"], facts);
+        }
+        else
+        {
+            Assert.Equal(["last transaction 12 days ago", "card held for 6 months"], facts);
+        }
+    }
+
+    [Fact]
+    public void ClassifyStage_YoungCardIdleFor90Days_IsDecliningNotGrowing()
+    {
+        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.MonthsOnBook, 4), (DecisionFeatures.DaysSinceLastTxn, 95)));
+        Assert.Equal(LifecycleStage.Declining, stage);
+    }
+
+    [Fact]
+    public void Assess_DecliningPotentialCustomer_FillsTierScoreStageAndFacts()
+    {
+        var features = TestData.Features((DecisionFeatures.DaysSinceLastTxn, 104), (DecisionFeatures.AmountChange90d, 0.3));
+
+        var assessment = Assessor.Assess(4000, features);
+
+        Assert.Equal(ValueTier.Potential, assessment.Tier);
+        Assert.Equal(4000, assessment.ValueScore);
+        Assert.Equal(LifecycleStage.Declining, assessment.Stage);
+        Assert.Equal(["no transaction for 104 days"], assessment.StageFacts);
+    }
+
+    [Fact]
+    public void Constructor_SchemaWithoutRequiredFeature_ThrowsNamingTheFeature()
+    {
+        var schema = new FeatureSchema([new(DecisionFeatures.DaysSinceLastTxn, "days")]);
+        var ex = Assert.Throws<ArgumentException>(() => new ValueAssessor(schema, TestData.CutPoints));
+        Assert.Contains(DecisionFeatures.AmountChange90d, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClassifyTier_FeatureVectorOfWrongLength_ThrowsNamingFeatures()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Assessor.ClassifyTier(100, new double[3]));
+        Assert.Equal("features", ex.ParamName);
+    }
+}
