@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Scoring.Decisions.Internal;
 
 // The JSON shape of offers.json (snake_case). Everything is nullable so that validation,
@@ -49,6 +51,8 @@ internal sealed class EligibilityDocument
 
     public double? MinMonthsOnBook { get; set; }
 
+    // The snake_case policy would write "max_late_payments12m"; the feature is late_payments_12m.
+    [JsonPropertyName("max_late_payments_12m")]
     public double? MaxLatePayments12m { get; set; }
 
     public double? MaxUtilisation { get; set; }
