@@ -23,6 +23,8 @@ public static class DecisionFeatures
     public const string MonthsOnBook = "months_on_book";
     /// <summary>1 when the card is closed, 0 otherwise.</summary>
     public const string CardClosed = "card_closed";
+    /// <summary>The card's status as the numeric events.proto CardStatus value (4 closed by customer, 5 by the bank).</summary>
+    public const string CardStatus = "card_status";
     public const string ProductsHeld = "products_held";
     public const string SpendShareFuel90d = "spend_share_fuel_90d";
     public const string SpendShareDining90d = "spend_share_dining_90d";

@@ -299,7 +299,7 @@ public static class OfferArbiter
             var at = contact.At.UtcTicks;
             switch (contact.Outcome)
             {
-                case OfferOutcome.Shown:
+                case OfferOutcomeKind.Shown:
                     var windowStart = nowTicks - (offers[index].Contact.WindowDays * TimeSpan.TicksPerDay);
                     if (at > windowStart && at <= nowTicks)
                     {
@@ -308,10 +308,10 @@ public static class OfferArbiter
                     }
 
                     break;
-                case OfferOutcome.Declined:
+                case OfferOutcomeKind.Declined:
                     s.LastDeclined = Math.Max(s.LastDeclined, at);
                     break;
-                case OfferOutcome.Accepted:
+                case OfferOutcomeKind.Accepted:
                     s.LastAccepted = Math.Max(s.LastAccepted, at);
                     break;
             }

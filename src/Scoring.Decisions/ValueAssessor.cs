@@ -11,7 +11,7 @@ namespace Scoring.Decisions;
 /// least <see cref="GrowthThreshold"/> (10%) on the prior 90 days; a customer with that score
 /// but no growth is MASS (stable everyday spender). MASS at or above the Mass cut point,
 /// else BASIC.</para>
-/// <para>Stage, first rule that holds: CHURNED when the card is closed; NEW when there has
+/// <para>Stage, first rule that holds: CHURNED when the card is closed (card_status or card_closed); NEW when there has
 /// never been a transaction (days_since_last_txn missing); CHURNED when the last transaction
 /// was 180 or more days ago; DECLINING at 90 or more; GROWING when 90-day spending or count
 /// is up at least 10%, or the card is under 6 months old and was used in the last 90 days;
@@ -31,6 +31,7 @@ public sealed class ValueAssessor
     private readonly int _countChange;
     private readonly int _monthsOnBook;
     private readonly int _cardClosed;
+    private readonly int _cardStatus;
     private readonly int _featureCount;
 
     public ValueAssessor(FeatureSchema schema, ValueTierCutPoints cutPoints)
@@ -43,7 +44,9 @@ public sealed class ValueAssessor
         _amountChange = Require(schema, DecisionFeatures.AmountChange90d);
         _countChange = Require(schema, DecisionFeatures.CountChange90d);
         _monthsOnBook = Require(schema, DecisionFeatures.MonthsOnBook);
+        // Either (or both) may exist; card_status tells who closed the card.
         _cardClosed = schema.IndexOf(DecisionFeatures.CardClosed);
+        _cardStatus = schema.IndexOf(DecisionFeatures.CardStatus);
     }
 
     public ValueAssessment Assess(double valueScore, ReadOnlySpan<double> features)
@@ -82,9 +85,16 @@ public sealed class ValueAssessor
     public LifecycleStage ClassifyStage(ReadOnlySpan<double> features, ICollection<string>? facts = null)
     {
         CheckLength(features);
+        var status = _cardStatus >= 0 ? features[_cardStatus] : double.NaN;
+        if (status == (double)CardStatus.ClosedByCustomer || status == (double)CardStatus.ClosedByBank)
+        {
+            facts?.Add(status == (double)CardStatus.ClosedByCustomer ? "card closed by customer" : "card closed by the bank");
+            return LifecycleStage.Churned;
+        }
+
         if (_cardClosed >= 0 && features[_cardClosed] >= 0.5)
         {
-            facts?.Add("card closed by customer");
+            facts?.Add("card closed");
             return LifecycleStage.Churned;
         }
 

@@ -101,9 +101,9 @@ public class OfferArbiterTests
     {
         var catalogue = TestData.Catalogue(TestData.OfferJson()); // cap 3 in 30 days
         var history = Enumerable.Range(0, shows)
-            .Select(i => new OfferContact("test_offer", OfferOutcome.Shown, Now.AddDays(-(i * 5) - 1)))
-            .Append(new OfferContact("test_offer", OfferOutcome.Shown, Now.AddDays(-31))) // outside the window
-            .Append(new OfferContact("other_offer", OfferOutcome.Shown, Now.AddDays(-1))) // not in the catalogue
+            .Select(i => new OfferContact("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-(i * 5) - 1)))
+            .Append(new OfferContact("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-31))) // outside the window
+            .Append(new OfferContact("other_offer", OfferOutcomeKind.Shown, Now.AddDays(-1))) // not in the catalogue
             .ToArray();
 
         var result = Run(catalogue, TestData.Features(), history: history);
@@ -123,9 +123,9 @@ public class OfferArbiterTests
         var catalogue = TestData.Catalogue(TestData.OfferJson());
         OfferContact[] history =
         [
-            new("test_offer", OfferOutcome.Shown, Now.AddDays(-29)),
-            new("test_offer", OfferOutcome.Shown, Now.AddDays(-10)),
-            new("test_offer", OfferOutcome.Shown, Now.AddDays(-2)),
+            new("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-29)),
+            new("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-10)),
+            new("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-2)),
         ];
 
         Assert.Empty(Run(catalogue, TestData.Features(), history: history).Recommended.ToArray());
@@ -142,8 +142,8 @@ public class OfferArbiterTests
         var catalogue = TestData.Catalogue(TestData.OfferJson()); // cooldown 14 days
         OfferContact[] history =
         [
-            new("test_offer", OfferOutcome.Declined, Now.AddDays(-40)),
-            new("test_offer", OfferOutcome.Declined, Now.AddDays(-daysSinceDecline)),
+            new("test_offer", OfferOutcomeKind.Declined, Now.AddDays(-40)),
+            new("test_offer", OfferOutcomeKind.Declined, Now.AddDays(-daysSinceDecline)),
         ];
 
         var result = Run(catalogue, TestData.Features(), history: history);
@@ -164,7 +164,7 @@ public class OfferArbiterTests
     public void Arbitrate_AcceptedRecently_SuppressedForConfiguredDays(double daysSinceAcceptance, bool offered)
     {
         var catalogue = TestData.Catalogue(TestData.OfferJson()); // suppress 60 days after acceptance
-        OfferContact[] history = [new("test_offer", OfferOutcome.Accepted, Now.AddDays(-daysSinceAcceptance))];
+        OfferContact[] history = [new("test_offer", OfferOutcomeKind.Accepted, Now.AddDays(-daysSinceAcceptance))];
 
         var result = Run(catalogue, TestData.Features(), history: history);
 

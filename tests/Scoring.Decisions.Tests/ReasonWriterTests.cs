@@ -34,6 +34,8 @@ public class ReasonWriterTests
     [InlineData(DecisionFeatures.MonthsOnBook, 1, "card held for 1 month")]
     [InlineData(DecisionFeatures.TxnCount90d, 1, "1 transaction in the last 90 days")]
     [InlineData(DecisionFeatures.ProductsHeld, 1, "1 product held with the bank")]
+    [InlineData(DecisionFeatures.CardStatus, 4, "card closed by customer")]
+    [InlineData(DecisionFeatures.CardStatus, 2, "card blocked")]
     [InlineData(TestData.ContactsWithBank12m, 4, "contacts with the bank in the last 12 months: 4")]
     [InlineData(TestData.ContactsWithBank12m, 2.456, "contacts with the bank in the last 12 months: 2.46")]
     [InlineData(DecisionFeatures.TxnAmount90d, 12345.6789, "amount spent in the last 90 days: 12,345.68")]

@@ -24,6 +24,7 @@ internal static class TestData
         new(DecisionFeatures.CashAdvances90d, "cash advances in the last 90 days"),
         new(DecisionFeatures.MonthsOnBook, "months since the card was opened"),
         new(DecisionFeatures.CardClosed, "card closed"),
+        new(DecisionFeatures.CardStatus, "card status"),
         new(DecisionFeatures.ProductsHeld, "products held with the bank"),
         new(DecisionFeatures.SpendShareFuel90d, "share of spending on fuel"),
         new(DecisionFeatures.SpendShareDining90d, "share of spending on dining"),
@@ -52,6 +53,7 @@ internal static class TestData
         Set(values, DecisionFeatures.CashAdvances90d, 0);
         Set(values, DecisionFeatures.MonthsOnBook, 36);
         Set(values, DecisionFeatures.CardClosed, 0);
+        Set(values, DecisionFeatures.CardStatus, (double)CardStatus.Active);
         Set(values, DecisionFeatures.ProductsHeld, 3);
         Set(values, DecisionFeatures.SpendShareFuel90d, 0.08);
         Set(values, DecisionFeatures.SpendShareDining90d, 0.15);

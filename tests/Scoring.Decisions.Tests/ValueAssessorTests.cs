@@ -59,14 +59,27 @@ public class ValueAssessorTests
         Assert.Equal(fact, facts[0]);
     }
 
-    [Fact]
-    public void ClassifyStage_CardClosed_IsChurnedEvenWhenRecentlyActive()
+    [Theory]
+    [InlineData(CardStatus.ClosedByCustomer, 1, "card closed by customer")]
+    [InlineData(CardStatus.ClosedByBank, 1, "card closed by the bank")]
+    [InlineData(CardStatus.Active, 1, "card closed")]
+    public void ClassifyStage_CardClosed_IsChurnedEvenWhenRecentlyActive(CardStatus status, double closed, string fact)
     {
         var facts = new List<string>();
-        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.CardClosed, 1), (DecisionFeatures.DaysSinceLastTxn, 2)), facts);
+        var stage = Assessor.ClassifyStage(TestData.Features(
+            (DecisionFeatures.CardStatus, (double)status), (DecisionFeatures.CardClosed, closed), (DecisionFeatures.DaysSinceLastTxn, 2)), facts);
 
         Assert.Equal(LifecycleStage.Churned, stage);
-        Assert.Equal(["card closed by customer"], facts);
+        Assert.Equal([fact], facts);
+    }
+
+    [Theory]
+    [InlineData(CardStatus.Blocked)]
+    [InlineData(CardStatus.LostStolen)]
+    public void ClassifyStage_CardBlockedOrLost_IsNotChurned(CardStatus status)
+    {
+        var stage = Assessor.ClassifyStage(TestData.Features((DecisionFeatures.CardStatus, (double)status)));
+        Assert.Equal(LifecycleStage.Mature, stage);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using Scoring.V1;
 
 namespace Scoring.Decisions.Internal;
 
@@ -38,6 +39,14 @@ internal static class ReasonTemplates
                 : "card held for " + Phrases.Quantity(Phrases.Count(v), "month"),
             [DecisionFeatures.ProductsHeld] = v => Phrases.Quantity(Phrases.Count(v), "product") + " held with the bank",
             [DecisionFeatures.CardClosed] = v => v >= 0.5 ? "card closed" : "card open",
+            [DecisionFeatures.CardStatus] = v => (CardStatus)(int)v switch
+            {
+                CardStatus.ClosedByCustomer => "card closed by customer",
+                CardStatus.ClosedByBank => "card closed by the bank",
+                CardStatus.Blocked => "card blocked",
+                CardStatus.LostStolen => "card reported lost or stolen",
+                _ => "card active",
+            },
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static string Fallback(string meaning, double value) => meaning + ": " + Phrases.Number(value);
