@@ -1,3 +1,4 @@
+using Scoring.Features;
 using Scoring.V1;
 
 namespace Scoring.Decisions;
@@ -7,7 +8,7 @@ namespace Scoring.Decisions;
 public readonly ref struct ArbitrationRequest
 {
     /// <summary>The live feature vector, laid out like the catalogue's schema.</summary>
-    public required ReadOnlySpan<double> Features { get; init; }
+    public required ReadOnlySpan<float> Features { get; init; }
 
     public required Channel Channel { get; init; }
 
@@ -21,8 +22,9 @@ public readonly ref struct ArbitrationRequest
     /// catalogue order; NaN (or an empty span) means no model output, so the catalogue prior is used.</summary>
     public ReadOnlySpan<double> Propensities { get; init; }
 
-    /// <summary>The customer's offer-outcome history (any order); unknown offer ids are ignored.</summary>
-    public ReadOnlySpan<OfferContact> History { get; init; }
+    /// <summary>The customer's contact history per offer, in catalogue order (CustomerState.GetOfferHistory
+    /// for each catalogue offer at <see cref="Now"/>); null entries or an empty span mean no contact.</summary>
+    public ReadOnlySpan<OfferContactHistory?> History { get; init; }
 
     /// <summary>The decision time; its offset sets the calendar day for seasonal offers.</summary>
     public required DateTimeOffset Now { get; init; }

@@ -1,46 +1,63 @@
 using System.Collections.Frozen;
+using Scoring.Features;
 
 namespace Scoring.Decisions;
 
-/// <summary>One feature of the live vector: its catalogue name and what it means in words.</summary>
-public sealed record FeatureDefinition(string Name, string Meaning);
-
 /// <summary>
-/// The ordered feature vector layout the decision layer is compiled against: rules, reasons
-/// and templates resolve names to indexes once, so the per-call path never looks names up.
+/// An ordered feature layout the decision layer is compiled against: the live vector
+/// (<see cref="Catalogue"/>) for offers and value, or a model's own feature list for its
+/// TreeSHAP contributions. Rules, reasons and templates resolve names to indexes once, so the
+/// per-call path never looks names up. Meanings come from the feature catalogue.
 /// </summary>
 public sealed class FeatureSchema
 {
-    private readonly FeatureDefinition[] _features;
+    private readonly string[] _names;
+    private readonly string[] _meanings;
     private readonly FrozenDictionary<string, int> _indexes;
 
-    public FeatureSchema(IEnumerable<FeatureDefinition> features)
+    private FeatureSchema(string[] names, string[] meanings)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        _features = [.. features];
+        _names = names;
+        _meanings = meanings;
         var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < _features.Length; i++)
+        for (var i = 0; i < names.Length; i++)
         {
-            var name = _features[i]?.Name;
-            if (string.IsNullOrWhiteSpace(name))
+            if (!indexes.TryAdd(names[i], i))
             {
-                throw new ArgumentException($"features[{i}].Name must not be empty", nameof(features));
-            }
-
-            if (!indexes.TryAdd(name, i))
-            {
-                throw new ArgumentException($"features[{i}].Name '{name}' appears twice", nameof(features));
+                throw new ArgumentException($"names[{i}] '{names[i]}' appears twice", nameof(names));
             }
         }
 
         _indexes = indexes.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    public int Count => _features.Length;
+    /// <summary>The full live feature vector, in FeatureCatalogue order.</summary>
+    public static FeatureSchema Catalogue { get; } = new(
+        [.. FeatureCatalogue.Definitions.Select(d => d.Name)],
+        [.. FeatureCatalogue.Definitions.Select(d => d.Meaning)]);
 
-    public FeatureDefinition this[int index] => _features[index];
+    public int Count => _names.Length;
 
-    public IEnumerable<string> Names => _features.Select(f => f.Name);
+    public IReadOnlyList<string> Names => _names;
+
+    /// <summary>A model's feature list, in its own order; every name must be in the feature catalogue.</summary>
+    public static FeatureSchema FromNames(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var meanings = new string[names.Count];
+        for (var i = 0; i < names.Count; i++)
+        {
+            meanings[i] = FeatureCatalogue.Find(names[i] ?? "")?.Meaning
+                ?? throw new ArgumentException($"names[{i}] '{names[i]}' is not in the feature catalogue", nameof(names));
+        }
+
+        return new FeatureSchema([.. names], meanings);
+    }
+
+    public string Name(int index) => _names[index];
+
+    /// <summary>The catalogue's one-sentence meaning of the feature.</summary>
+    public string Meaning(int index) => _meanings[index];
 
     public bool TryGetIndex(string name, out int index) => _indexes.TryGetValue(name, out index);
 

@@ -38,12 +38,12 @@ public sealed class Offer
 
     internal int ChannelMask { get; init; }
 
-    /// <summary>NaN when unset, for this and the other optional limits.</summary>
-    internal double MinMonthsOnBook { get; init; } = double.NaN;
+    /// <summary>NaN when unset, for this and the other optional limits; float32 like the features they compare with.</summary>
+    internal float MinMonthsOnBook { get; init; } = float.NaN;
 
-    internal double MaxLatePayments12m { get; init; } = double.NaN;
+    internal float MaxLatePayments12m { get; init; } = float.NaN;
 
-    internal double MaxUtilisation { get; init; } = double.NaN;
+    internal float MaxUtilisation { get; init; } = float.NaN;
 
     internal RiskBand MaxRiskBand { get; init; }
 

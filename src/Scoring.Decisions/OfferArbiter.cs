@@ -1,5 +1,6 @@
 using Google.Protobuf.Collections;
 using Scoring.Decisions.Internal;
+using Scoring.Features;
 using Scoring.V1;
 
 namespace Scoring.Decisions;
@@ -18,13 +19,12 @@ namespace Scoring.Decisions;
 /// otherwise); ties break by offer id, ordinal, so the ranking is deterministic.</item>
 /// </list>
 /// The per-call path reads arrays by index and writes into a reusable result: no names are
-/// looked up per offer and nothing is allocated for catalogues up to 64 offers.
+/// looked up per offer and nothing is allocated.
 /// </summary>
 public static class OfferArbiter
 {
     public const int DefaultMaxOffers = 3;
     public const int MaxOffersLimit = 20;
-    private const int StackOffers = 64;
 
     public static void Arbitrate(OfferCatalogue catalogue, in ArbitrationRequest request, ArbitrationResult result)
     {
@@ -53,12 +53,13 @@ public static class OfferArbiter
             throw new ArgumentException($"MaxOffers must be 1 to {MaxOffersLimit} (0 for the default {DefaultMaxOffers}), got {request.MaxOffers}", nameof(request));
         }
 
-        result.Reset(offers.Length);
-        var stats = offers.Length <= StackOffers ? stackalloc ContactStats[offers.Length] : new ContactStats[offers.Length];
-        stats.Clear();
-        Tally(catalogue, request.History, request.Now, stats);
+        var history = request.History;
+        if (history.Length != 0 && history.Length != offers.Length)
+        {
+            throw new ArgumentException($"History has {history.Length} entries; the catalogue has {offers.Length} offers", nameof(request));
+        }
 
-        var nowTicks = request.Now.UtcTicks;
+        result.Reset(offers.Length);
         for (var i = 0; i < offers.Length; i++)
         {
             var offer = offers[i];
@@ -68,7 +69,13 @@ public static class OfferArbiter
                 continue;
             }
 
-            if (Applicability(offer, i, request.Channel, request.Now, nowTicks, stats[i]) is { } notApplicable)
+            var contacts = history.Length == 0 ? null : history[i];
+            if (contacts is not null && !ReferenceEquals(contacts.OfferId, offer.Id) && !string.Equals(contacts.OfferId, offer.Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"History[{i}] is for offer '{contacts.OfferId}', expected '{offer.Id}' (catalogue order)", nameof(request));
+            }
+
+            if (Applicability(offer, i, request.Channel, request.Now, contacts) is { } notApplicable)
             {
                 result.Exclude(notApplicable);
                 continue;
@@ -105,7 +112,7 @@ public static class OfferArbiter
     }
 
     /// <summary>Appends the recommended offers as API messages, with their "why" text rendered from the live features.</summary>
-    public static void ToRecommendations(OfferCatalogue catalogue, ArbitrationResult result, ReadOnlySpan<double> features, RepeatedField<OfferRecommendation> into)
+    public static void ToRecommendations(OfferCatalogue catalogue, ArbitrationResult result, ReadOnlySpan<float> features, RepeatedField<OfferRecommendation> into)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(result);
@@ -140,21 +147,21 @@ public static class OfferArbiter
             ExclusionReason.OutOfSeason => $"out of season ({offer.Season})",
             ExclusionReason.SuppressedAfterAcceptance => $"accepted recently; suppressed until {OfferExclusion.Date(exclusion.Until)}",
             ExclusionReason.CooldownAfterDecline => $"declined recently; cooldown until {OfferExclusion.Date(exclusion.Until)}",
-            ExclusionReason.ContactCap => $"shown {observed} times in {offer.Contact.WindowDays} days (cap {offer.Contact.MaxShows}) until {OfferExclusion.Date(exclusion.Until)}",
+            ExclusionReason.ContactCap => $"shown {observed} times in the last {offer.Contact.WindowDays} days (cap {offer.Contact.MaxShows})",
             ExclusionReason.Tier => $"tier {(ValueTier)(int)exclusion.Observed} not eligible",
             ExclusionReason.Stage => $"lifecycle stage {(LifecycleStage)(int)exclusion.Observed} not eligible",
             ExclusionReason.LatePayments => $"late_payments_12m {observed} above the limit {Phrases.Number(offer.MaxLatePayments12m)}",
             ExclusionReason.Utilisation => $"utilisation {observed} above the limit {Phrases.Number(offer.MaxUtilisation)}",
             ExclusionReason.RiskBand => $"churn band {(RiskBand)(int)exclusion.Observed} above the limit {offer.MaxRiskBand}",
-            ExclusionReason.RiskDataMissing => $"risk limit cannot be checked: {(exclusion.RuleIndex >= 0 ? catalogue.Schema[exclusion.RuleIndex].Name : "churn band")} is missing",
+            ExclusionReason.RiskDataMissing => $"risk limit cannot be checked: {(exclusion.RuleIndex >= 0 ? catalogue.Schema.Name(exclusion.RuleIndex) : "churn band")} is missing",
             _ => exclusion.Reason.ToString(),
         };
         return $"{offer.Id}: {exclusion.Step.ToString().ToLowerInvariant()}: {detail}";
     }
 
-    private static OfferExclusion? Eligibility(OfferCatalogue catalogue, Offer offer, int i, ReadOnlySpan<double> features)
+    private static OfferExclusion? Eligibility(OfferCatalogue catalogue, Offer offer, int i, ReadOnlySpan<float> features)
     {
-        if (!double.IsNaN(offer.MinMonthsOnBook))
+        if (!float.IsNaN(offer.MinMonthsOnBook))
         {
             var months = features[catalogue.MonthsOnBookIndex];
             if (!(months >= offer.MinMonthsOnBook))
@@ -186,7 +193,7 @@ public static class OfferArbiter
         return null;
     }
 
-    private static OfferExclusion? Applicability(Offer offer, int i, Channel channel, DateTimeOffset now, long nowTicks, in ContactStats stats)
+    private static OfferExclusion? Applicability(Offer offer, int i, Channel channel, DateTimeOffset now, OfferContactHistory? contacts)
     {
         if (!offer.AllowsChannel(channel))
         {
@@ -198,33 +205,40 @@ public static class OfferArbiter
             return new OfferExclusion(i, ExclusionReason.OutOfSeason, double.NaN, -1, default);
         }
 
-        var contact = offer.Contact;
-        if (contact.SuppressDaysAfterAcceptance > 0 && stats.LastAccepted != 0)
+        if (contacts is null)
         {
-            var until = stats.LastAccepted + (contact.SuppressDaysAfterAcceptance * TimeSpan.TicksPerDay);
-            if (nowTicks < until)
+            return null;
+        }
+
+        var rules = offer.Contact;
+        if (rules.SuppressDaysAfterAcceptance > 0 && contacts.LastAccepted is { } accepted)
+        {
+            var until = accepted.AddDays(rules.SuppressDaysAfterAcceptance);
+            if (now < until)
             {
-                return new OfferExclusion(i, ExclusionReason.SuppressedAfterAcceptance, double.NaN, -1, new DateTimeOffset(until, TimeSpan.Zero));
+                return new OfferExclusion(i, ExclusionReason.SuppressedAfterAcceptance, double.NaN, -1, until);
             }
         }
 
-        if (contact.CooldownDaysAfterDecline > 0 && stats.LastDeclined != 0)
+        if (rules.CooldownDaysAfterDecline > 0 && contacts.LastDeclined is { } declined)
         {
-            var until = stats.LastDeclined + (contact.CooldownDaysAfterDecline * TimeSpan.TicksPerDay);
-            if (nowTicks < until)
+            var until = declined.AddDays(rules.CooldownDaysAfterDecline);
+            if (now < until)
             {
-                return new OfferExclusion(i, ExclusionReason.CooldownAfterDecline, double.NaN, -1, new DateTimeOffset(until, TimeSpan.Zero));
+                return new OfferExclusion(i, ExclusionReason.CooldownAfterDecline, double.NaN, -1, until);
             }
         }
 
-        if (stats.ShowsInWindow >= contact.MaxShows)
+        // The loader allows only the windows the history counts (7, 30, 90 days).
+        var shows = rules.WindowDays switch
         {
-            // The cap lifts when the oldest show in the window falls out of it.
-            var until = stats.OldestShowInWindow + (contact.WindowDays * TimeSpan.TicksPerDay);
-            return new OfferExclusion(i, ExclusionReason.ContactCap, stats.ShowsInWindow, -1, new DateTimeOffset(until, TimeSpan.Zero));
-        }
-
-        return null;
+            7 => contacts.ShownLast7Days,
+            30 => contacts.ShownLast30Days,
+            _ => contacts.ShownLast90Days,
+        };
+        return shows >= rules.MaxShows
+            ? new OfferExclusion(i, ExclusionReason.ContactCap, shows, -1, default)
+            : null;
     }
 
     private static OfferExclusion? Suitability(OfferCatalogue catalogue, Offer offer, int i, in ArbitrationRequest request)
@@ -240,10 +254,10 @@ public static class OfferArbiter
         }
 
         var features = request.Features;
-        if (!double.IsNaN(offer.MaxLatePayments12m))
+        if (!float.IsNaN(offer.MaxLatePayments12m))
         {
             var late = features[catalogue.LatePaymentsIndex];
-            if (double.IsNaN(late))
+            if (float.IsNaN(late))
             {
                 return new OfferExclusion(i, ExclusionReason.RiskDataMissing, late, catalogue.LatePaymentsIndex, default);
             }
@@ -254,10 +268,10 @@ public static class OfferArbiter
             }
         }
 
-        if (!double.IsNaN(offer.MaxUtilisation))
+        if (!float.IsNaN(offer.MaxUtilisation))
         {
             var utilisation = features[catalogue.UtilisationIndex];
-            if (double.IsNaN(utilisation))
+            if (float.IsNaN(utilisation))
             {
                 return new OfferExclusion(i, ExclusionReason.RiskDataMissing, utilisation, catalogue.UtilisationIndex, default);
             }
@@ -284,41 +298,7 @@ public static class OfferArbiter
         return null;
     }
 
-    private static void Tally(OfferCatalogue catalogue, ReadOnlySpan<OfferContact> history, DateTimeOffset now, Span<ContactStats> stats)
-    {
-        var offers = catalogue.Span;
-        var nowTicks = now.UtcTicks;
-        foreach (ref readonly var contact in history)
-        {
-            if (contact.OfferId is null || !catalogue.TryGetIndex(contact.OfferId, out var index))
-            {
-                continue;
-            }
-
-            ref var s = ref stats[index];
-            var at = contact.At.UtcTicks;
-            switch (contact.Outcome)
-            {
-                case OfferOutcomeKind.Shown:
-                    var windowStart = nowTicks - (offers[index].Contact.WindowDays * TimeSpan.TicksPerDay);
-                    if (at > windowStart && at <= nowTicks)
-                    {
-                        s.ShowsInWindow++;
-                        s.OldestShowInWindow = s.OldestShowInWindow == 0 ? at : Math.Min(s.OldestShowInWindow, at);
-                    }
-
-                    break;
-                case OfferOutcomeKind.Declined:
-                    s.LastDeclined = Math.Max(s.LastDeclined, at);
-                    break;
-                case OfferOutcomeKind.Accepted:
-                    s.LastAccepted = Math.Max(s.LastAccepted, at);
-                    break;
-            }
-        }
-    }
-
-    // Insertion sort: ~18 candidates, already nearly ordered by nothing in particular; no allocation.
+    // Insertion sort: ~18 candidates, no allocation, and the tie rule stays explicit.
     private static void Sort(Span<OfferCandidate> candidates, ReadOnlySpan<Offer> offers)
     {
         for (var i = 1; i < candidates.Length; i++)
@@ -337,12 +317,4 @@ public static class OfferArbiter
 
     private static bool Before(in OfferCandidate a, in OfferCandidate b, ReadOnlySpan<Offer> offers) =>
         a.Score > b.Score || (a.Score == b.Score && string.CompareOrdinal(offers[a.OfferIndex].Id, offers[b.OfferIndex].Id) < 0);
-
-    private struct ContactStats
-    {
-        public int ShowsInWindow;
-        public long OldestShowInWindow;
-        public long LastDeclined;
-        public long LastAccepted;
-    }
 }

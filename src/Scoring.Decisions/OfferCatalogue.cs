@@ -24,7 +24,7 @@ public sealed class OfferCatalogue
 
     public FeatureSchema Schema { get; }
 
-    /// <summary>Offers in file order; arbitration's per-offer inputs (propensities) use this order.</summary>
+    /// <summary>Offers in file order; arbitration's per-offer inputs (propensities, contact histories) use this order.</summary>
     public IReadOnlyList<Offer> Offers => _offers;
 
     public int Count => _offers.Length;

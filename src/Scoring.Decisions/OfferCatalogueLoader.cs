@@ -26,6 +26,7 @@ public static partial class OfferCatalogueLoader
         NumberHandling = JsonNumberHandling.Strict,
     };
 
+    /// <summary>Loads and validates a catalogue file against the live feature vector (or another schema, in tests).</summary>
     public static async Task<OfferCatalogue> LoadFileAsync(string path, FeatureSchema schema, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -273,9 +274,9 @@ public static partial class OfferCatalogueLoader
                 TierMask = tierMask,
                 StageMask = stageMask,
                 ChannelMask = channelMask,
-                MinMonthsOnBook = minMonths,
-                MaxLatePayments12m = maxLate,
-                MaxUtilisation = maxUtil,
+                MinMonthsOnBook = (float)minMonths,
+                MaxLatePayments12m = (float)maxLate,
+                MaxUtilisation = (float)maxUtil,
                 MaxRiskBand = maxBand,
                 Require = require,
                 Forbid = forbid,
@@ -393,7 +394,7 @@ public static partial class OfferCatalogueLoader
 
                 if (index >= 0)
                 {
-                    compiled.Add(new FeatureRule(index, rule.Feature!, op, value));
+                    compiled.Add(new FeatureRule(index, rule.Feature!, op, (float)value));
                 }
             }
 
@@ -410,6 +411,11 @@ public static partial class OfferCatalogueLoader
 
             var maxShows = RequireCount(contact.MaxShows, "contact.max_shows", min: 1);
             var window = RequireCount(contact.WindowDays, "contact.window_days", min: 1);
+            if (contact.WindowDays is { } w && w is not (7 or 30 or 90))
+            {
+                Error("contact.window_days", $"must be 7, 30 or 90 (the windows the offer history counts shows over), got {w}");
+            }
+
             var cooldown = RequireCount(contact.CooldownDaysAfterDecline, "contact.cooldown_days_after_decline", min: 0);
             var suppress = RequireCount(contact.SuppressDaysAfterAcceptance, "contact.suppress_days_after_acceptance", min: 0);
             return new ContactRules(maxShows, window, cooldown, suppress);

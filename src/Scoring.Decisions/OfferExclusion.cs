@@ -29,7 +29,8 @@ public enum ExclusionReason
 }
 
 /// <summary>Why one offer was left out. A value type so recording it costs nothing; the
-/// text is made only when someone asks (<see cref="OfferArbiter.Describe"/>).</summary>
+/// text is made only when someone asks (<see cref="OfferArbiter.Describe"/>). Until is when a
+/// contact rule lifts (default when not known).</summary>
 public readonly record struct OfferExclusion(int OfferIndex, ExclusionReason Reason, double Observed, int RuleIndex, DateTimeOffset Until)
 {
     public ArbitrationStep Step => Reason switch

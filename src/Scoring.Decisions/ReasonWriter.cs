@@ -8,6 +8,7 @@ namespace Scoring.Decisions;
 /// Turns TreeSHAP contributions into churn reasons an agent can read aloud: the top-k
 /// features pushing risk up (positive contribution), strongest first, each phrased from its
 /// live value. A feature whose live value is missing (NaN) never becomes a reason.
+/// Built per model: contributions and values are in the model's feature order.
 /// </summary>
 public sealed class ReasonWriter
 {
@@ -24,15 +25,18 @@ public sealed class ReasonWriter
         _phrasers = new Func<double, string>[schema.Count];
         for (var i = 0; i < schema.Count; i++)
         {
-            var feature = schema[i];
-            _codes[i] = feature.Name;
+            var name = schema.Name(i);
+            _codes[i] = name;
             // Resolved once: the per-call path indexes arrays only.
-            var meaning = string.IsNullOrWhiteSpace(feature.Meaning) ? feature.Name : feature.Meaning;
-            _phrasers[i] = ReasonTemplates.ByFeature.TryGetValue(feature.Name, out var phrase)
+            var label = Phrases.Label(schema.Meaning(i));
+            _phrasers[i] = ReasonTemplates.ByFeature.TryGetValue(name, out var phrase)
                 ? phrase
-                : v => ReasonTemplates.Fallback(meaning, v);
+                : v => ReasonTemplates.Fallback(label, v);
         }
     }
+
+    /// <summary>The features this writer phrases, in the model's order.</summary>
+    public IReadOnlyList<string> Codes => _codes;
 
     /// <summary>The readable text for one feature value.</summary>
     public string Text(int featureIndex, double value) => _phrasers[featureIndex](value);
@@ -43,7 +47,7 @@ public sealed class ReasonWriter
     /// trailing bias term (TreeSHAP's expected value) beyond the schema is ignored.
     /// Ties keep the lower feature index first, so output is deterministic.
     /// </summary>
-    public int Write(ReadOnlySpan<double> contributions, ReadOnlySpan<double> values, int maxReasons, RepeatedField<Reason> into)
+    public int Write(ReadOnlySpan<double> contributions, ReadOnlySpan<float> values, int maxReasons, RepeatedField<Reason> into)
     {
         ArgumentNullException.ThrowIfNull(into);
         if (maxReasons is < 1 or > MaxReasonsLimit)
@@ -66,7 +70,7 @@ public sealed class ReasonWriter
         for (var i = 0; i < _codes.Length; i++)
         {
             var c = contributions[i];
-            if (!(c > 0) || double.IsNaN(values[i]))
+            if (!(c > 0) || float.IsNaN(values[i]))
             {
                 continue;
             }
@@ -101,10 +105,14 @@ public sealed class ReasonWriter
                 Code = _codes[i],
                 Text = _phrasers[i](values[i]),
                 Contribution = contributions[i],
-                Value = values[i],
+                Value = Exact(values[i]),
             });
         }
 
         return count;
     }
+
+    // float 0.94f widens to 0.9399999976; via decimal it stays 0.94 as the feature store meant it.
+    private static double Exact(float value) =>
+        float.IsFinite(value) && Math.Abs(value) < 7.9e27f ? (double)(decimal)value : value;
 }

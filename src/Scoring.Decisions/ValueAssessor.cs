@@ -7,11 +7,11 @@ namespace Scoring.Decisions;
 /// Value tier and lifecycle stage from the value score and live features (DOMAIN.md "Value
 /// tiers", "Lifecycle stages").
 /// <para>Tier: HNW at or above the HNW cut point. POTENTIAL needs both a score at or above
-/// the Potential cut point and a growth signal: 90-day spending or transaction count up at
-/// least <see cref="GrowthThreshold"/> (10%) on the prior 90 days; a customer with that score
+/// the Potential cut point and a growth signal: 90-day spending or transaction count at least
+/// <see cref="GrowthRatio"/> times (10% up on) the prior 90 days; a customer with that score
 /// but no growth is MASS (stable everyday spender). MASS at or above the Mass cut point,
 /// else BASIC.</para>
-/// <para>Stage, first rule that holds: CHURNED when the card is closed (card_status or card_closed); NEW when there has
+/// <para>Stage, first rule that holds: CHURNED when the card is closed; NEW when there has
 /// never been a transaction (days_since_last_txn missing); CHURNED when the last transaction
 /// was 180 or more days ago; DECLINING at 90 or more; GROWING when 90-day spending or count
 /// is up at least 10%, or the card is under 6 months old and was used in the last 90 days;
@@ -19,8 +19,8 @@ namespace Scoring.Decisions;
 /// </summary>
 public sealed class ValueAssessor
 {
-    /// <summary>Change ratio (last 90 days vs prior 90) that counts as growth.</summary>
-    public const double GrowthThreshold = 0.10;
+    /// <summary>Ratio of the last 90 days to the prior 90 (amount or count) that counts as growth.</summary>
+    public const double GrowthRatio = 1.10;
     public const int DecliningDays = 90;
     public const int ChurnedDays = 180;
     public const int YoungCardMonths = 6;
@@ -31,7 +31,6 @@ public sealed class ValueAssessor
     private readonly int _countChange;
     private readonly int _monthsOnBook;
     private readonly int _cardClosed;
-    private readonly int _cardStatus;
     private readonly int _featureCount;
 
     public ValueAssessor(FeatureSchema schema, ValueTierCutPoints cutPoints)
@@ -44,12 +43,10 @@ public sealed class ValueAssessor
         _amountChange = Require(schema, DecisionFeatures.AmountChange90d);
         _countChange = Require(schema, DecisionFeatures.CountChange90d);
         _monthsOnBook = Require(schema, DecisionFeatures.MonthsOnBook);
-        // Either (or both) may exist; card_status tells who closed the card.
-        _cardClosed = schema.IndexOf(DecisionFeatures.CardClosed);
-        _cardStatus = schema.IndexOf(DecisionFeatures.CardStatus);
+        _cardClosed = Require(schema, DecisionFeatures.CardClosed);
     }
 
-    public ValueAssessment Assess(double valueScore, ReadOnlySpan<double> features)
+    public ValueAssessment Assess(double valueScore, ReadOnlySpan<float> features)
     {
         var assessment = new ValueAssessment
         {
@@ -60,7 +57,7 @@ public sealed class ValueAssessor
         return assessment;
     }
 
-    public ValueTier ClassifyTier(double valueScore, ReadOnlySpan<double> features)
+    public ValueTier ClassifyTier(double valueScore, ReadOnlySpan<float> features)
     {
         CheckLength(features);
         if (double.IsNaN(valueScore))
@@ -82,17 +79,11 @@ public sealed class ValueAssessor
     }
 
     /// <summary>The stage, with the readable facts behind it appended to <paramref name="facts"/> (when given).</summary>
-    public LifecycleStage ClassifyStage(ReadOnlySpan<double> features, ICollection<string>? facts = null)
+    public LifecycleStage ClassifyStage(ReadOnlySpan<float> features, ICollection<string>? facts = null)
     {
         CheckLength(features);
-        var status = _cardStatus >= 0 ? features[_cardStatus] : double.NaN;
-        if (status == (double)CardStatus.ClosedByCustomer || status == (double)CardStatus.ClosedByBank)
-        {
-            facts?.Add(status == (double)CardStatus.ClosedByCustomer ? "card closed by customer" : "card closed by the bank");
-            return LifecycleStage.Churned;
-        }
-
-        if (_cardClosed >= 0 && features[_cardClosed] >= 0.5)
+        // card_closed covers closure by the customer and by the bank (FeatureCatalogue).
+        if (features[_cardClosed] >= 0.5f)
         {
             facts?.Add("card closed");
             return LifecycleStage.Churned;
@@ -100,12 +91,12 @@ public sealed class ValueAssessor
 
         var months = features[_monthsOnBook];
         var daysValue = features[_daysSinceLastTxn];
-        if (double.IsNaN(daysValue))
+        if (float.IsNaN(daysValue))
         {
             if (facts is not null)
             {
                 facts.Add("no first transaction yet");
-                if (!double.IsNaN(months))
+                if (!float.IsNaN(months))
                 {
                     facts.Add(Phrases.Count(months) == 0
                         ? "card issued this month"
@@ -125,16 +116,16 @@ public sealed class ValueAssessor
 
         var amount = features[_amountChange];
         var count = features[_countChange];
-        if (amount >= GrowthThreshold || count >= GrowthThreshold)
+        if (amount >= GrowthRatio || count >= GrowthRatio)
         {
             if (facts is not null)
             {
-                if (amount >= GrowthThreshold)
+                if (amount >= GrowthRatio)
                 {
                     facts.Add(Phrases.Change("spending", amount));
                 }
 
-                if (count >= GrowthThreshold)
+                if (count >= GrowthRatio)
                 {
                     facts.Add(Phrases.Change("transactions", count));
                 }
@@ -159,7 +150,7 @@ public sealed class ValueAssessor
         if (facts is not null)
         {
             facts.Add(LastTransaction(days));
-            if (!double.IsNaN(months))
+            if (!float.IsNaN(months))
             {
                 facts.Add("card held for " + Phrases.Quantity(Phrases.Count(months), "month"));
             }
@@ -168,13 +159,13 @@ public sealed class ValueAssessor
         return LifecycleStage.Mature;
     }
 
-    private bool IsGrowing(ReadOnlySpan<double> features) =>
-        features[_amountChange] >= GrowthThreshold || features[_countChange] >= GrowthThreshold;
+    private bool IsGrowing(ReadOnlySpan<float> features) =>
+        features[_amountChange] >= GrowthRatio || features[_countChange] >= GrowthRatio;
 
     private static string LastTransaction(long days) =>
         days == 0 ? "last transaction today" : "last transaction " + Phrases.Quantity(days, "day") + " ago";
 
-    private void CheckLength(ReadOnlySpan<double> features)
+    private void CheckLength(ReadOnlySpan<float> features)
     {
         if (features.Length != _featureCount)
         {

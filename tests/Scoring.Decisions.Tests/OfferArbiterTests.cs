@@ -1,4 +1,5 @@
 using Google.Protobuf.Collections;
+using Scoring.Features;
 using Scoring.V1;
 
 namespace Scoring.Decisions.Tests;
@@ -97,39 +98,35 @@ public class OfferArbiterTests
     [Theory]
     [InlineData(2, true)]
     [InlineData(3, false)]
-    public void Arbitrate_ShownUpToTheCapWithinWindow_ExcludedUntilOldestShowLeavesWindow(int shows, bool offered)
+    [InlineData(7, false)]
+    public void Arbitrate_ShownUpToTheCapWithinWindow_Excluded(int shownLast30Days, bool offered)
     {
         var catalogue = TestData.Catalogue(TestData.OfferJson()); // cap 3 in 30 days
-        var history = Enumerable.Range(0, shows)
-            .Select(i => new OfferContact("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-(i * 5) - 1)))
-            .Append(new OfferContact("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-31))) // outside the window
-            .Append(new OfferContact("other_offer", OfferOutcomeKind.Shown, Now.AddDays(-1))) // not in the catalogue
-            .ToArray();
+        var history = History(catalogue, "test_offer", shown7: Math.Min(shownLast30Days, 1), shown30: shownLast30Days, shown90: shownLast30Days + 4, lastShown: Now.AddDays(-1));
 
         var result = Run(catalogue, TestData.Features(), history: history);
 
         AssertOffered(result, catalogue, "test_offer", offered, ExclusionReason.ContactCap, ArbitrationStep.Applicability);
         if (!offered)
         {
-            var exclusion = ExclusionOf(result, catalogue, "test_offer");
-            Assert.Equal(3, exclusion.Observed);
-            Assert.Equal(Now.AddDays(-11).AddDays(30).UtcDateTime, exclusion.Until.UtcDateTime);
+            Assert.Equal(
+                $"test_offer: applicability: shown {shownLast30Days} times in the last 30 days (cap 3)",
+                OfferArbiter.Describe(catalogue, ExclusionOf(result, catalogue, "test_offer")));
         }
     }
 
-    [Fact]
-    public void Arbitrate_CapReachedThenOldestShowAges_OfferReturns()
+    [Theory]
+    [InlineData(7, 0, 5, 9, true)]
+    [InlineData(7, 1, 5, 9, false)]
+    [InlineData(90, 0, 0, 1, false)]
+    public void Arbitrate_CapWindow_CountsShowsOfThatWindowOnly(int windowDays, int shown7, int shown30, int shown90, bool offered)
     {
-        var catalogue = TestData.Catalogue(TestData.OfferJson());
-        OfferContact[] history =
-        [
-            new("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-29)),
-            new("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-10)),
-            new("test_offer", OfferOutcomeKind.Shown, Now.AddDays(-2)),
-        ];
+        var contact = $"{{ \"max_shows\": 1, \"window_days\": {windowDays}, \"cooldown_days_after_decline\": 0, \"suppress_days_after_acceptance\": 0 }}";
+        var catalogue = TestData.Catalogue(TestData.OfferJson(contact: contact));
 
-        Assert.Empty(Run(catalogue, TestData.Features(), history: history).Recommended.ToArray());
-        Assert.Single(Run(catalogue, TestData.Features(), history: history, now: Now.AddDays(1)).Recommended.ToArray());
+        var result = Run(catalogue, TestData.Features(), history: History(catalogue, "test_offer", shown7, shown30, shown90, lastShown: Now.AddDays(-1)));
+
+        AssertOffered(result, catalogue, "test_offer", offered, ExclusionReason.ContactCap, ArbitrationStep.Applicability);
     }
 
     [Theory]
@@ -140,19 +137,15 @@ public class OfferArbiterTests
     public void Arbitrate_DeclinedWithinCooldown_ExcludedAndReturnsWhenCooldownEnds(double daysSinceDecline, bool offered)
     {
         var catalogue = TestData.Catalogue(TestData.OfferJson()); // cooldown 14 days
-        OfferContact[] history =
-        [
-            new("test_offer", OfferOutcomeKind.Declined, Now.AddDays(-40)),
-            new("test_offer", OfferOutcomeKind.Declined, Now.AddDays(-daysSinceDecline)),
-        ];
+        var declined = Now.AddDays(-daysSinceDecline);
 
-        var result = Run(catalogue, TestData.Features(), history: history);
+        var result = Run(catalogue, TestData.Features(), history: History(catalogue, "test_offer", shown30: 1, lastShown: declined, lastDeclined: declined));
 
         AssertOffered(result, catalogue, "test_offer", offered, ExclusionReason.CooldownAfterDecline, ArbitrationStep.Applicability);
         if (!offered)
         {
             var exclusion = ExclusionOf(result, catalogue, "test_offer");
-            Assert.Equal(Now.AddDays(-daysSinceDecline).AddDays(14).UtcDateTime, exclusion.Until.UtcDateTime);
+            Assert.Equal(declined.AddDays(14), exclusion.Until);
             Assert.StartsWith("test_offer: applicability: declined recently; cooldown until ", OfferArbiter.Describe(catalogue, exclusion), StringComparison.Ordinal);
         }
     }
@@ -164,11 +157,28 @@ public class OfferArbiterTests
     public void Arbitrate_AcceptedRecently_SuppressedForConfiguredDays(double daysSinceAcceptance, bool offered)
     {
         var catalogue = TestData.Catalogue(TestData.OfferJson()); // suppress 60 days after acceptance
-        OfferContact[] history = [new("test_offer", OfferOutcomeKind.Accepted, Now.AddDays(-daysSinceAcceptance))];
+        var accepted = Now.AddDays(-daysSinceAcceptance);
+
+        var result = Run(catalogue, TestData.Features(), history: History(catalogue, "test_offer", lastAccepted: accepted));
+
+        AssertOffered(result, catalogue, "test_offer", offered, ExclusionReason.SuppressedAfterAcceptance, ArbitrationStep.Applicability);
+    }
+
+    [Fact]
+    public void Arbitrate_HistoryFromCustomerState_DeclineRecordedByEventsStartsCooldown()
+    {
+        // The history comes from the real customer state, fed the same events ingestion would apply.
+        var catalogue = TestData.Catalogue(TestData.OfferJson(id: "points_offer"), TestData.OfferJson(id: "other_offer"));
+        var state = new CustomerState();
+        var declinedAt = Now.AddDays(-3);
+        Apply(state, "e1", declinedAt.AddMinutes(-1), "points_offer", OfferOutcomeKind.Shown);
+        Apply(state, "e2", declinedAt, "points_offer", OfferOutcomeKind.Declined);
+        var history = catalogue.Offers.Select(o => (OfferContactHistory?)state.GetOfferHistory(o.Id, Now)).ToArray();
 
         var result = Run(catalogue, TestData.Features(), history: history);
 
-        AssertOffered(result, catalogue, "test_offer", offered, ExclusionReason.SuppressedAfterAcceptance, ArbitrationStep.Applicability);
+        Assert.Equal(ExclusionReason.CooldownAfterDecline, ExclusionOf(result, catalogue, "points_offer").Reason);
+        Assert.Equal(["other_offer"], Ids(result, catalogue));
     }
 
     [Theory]
@@ -292,14 +302,14 @@ public class OfferArbiterTests
     [InlineData(double.NaN, false)]
     public void Arbitrate_RequiredCondition_MissingValueNeverSatisfiesIt(double share, bool offered)
     {
-        var catalogue = TestData.Catalogue(TestData.OfferJson(eligibility: "{ \"require\": [{ \"feature\": \"spend_share_online_90d\", \"op\": \">=\", \"value\": 0.2 }] }"));
+        var catalogue = TestData.Catalogue(TestData.OfferJson(eligibility: "{ \"require\": [{ \"feature\": \"share_online_90d\", \"op\": \">=\", \"value\": 0.2 }] }"));
 
-        var result = Run(catalogue, TestData.Features((DecisionFeatures.SpendShareOnline90d, share)));
+        var result = Run(catalogue, TestData.Features((DecisionFeatures.ShareOnline90d, share)));
 
         AssertOffered(result, catalogue, "test_offer", offered, ExclusionReason.RequiredConditionNotMet, ArbitrationStep.Eligibility);
         if (!offered && !double.IsNaN(share))
         {
-            Assert.Equal("test_offer: eligibility: requires spend_share_online_90d >= 0.2, value is 0.19", OfferArbiter.Describe(catalogue, ExclusionOf(result, catalogue, "test_offer")));
+            Assert.Equal("test_offer: eligibility: requires share_online_90d >= 0.2, value is 0.19", OfferArbiter.Describe(catalogue, ExclusionOf(result, catalogue, "test_offer")));
         }
     }
 
@@ -359,7 +369,7 @@ public class OfferArbiterTests
     public void ToRecommendations_ShippedCatalogueForDecliningCustomer_CareContactWithRenderedWhy()
     {
         var catalogue = TestData.ShippedCatalogue();
-        var features = TestData.Features((DecisionFeatures.DaysSinceLastTxn, 104), (DecisionFeatures.Complaints12m, 0));
+        var features = TestData.Features((DecisionFeatures.DaysSinceLastTxn, 104), (DecisionFeatures.Complaints365d, 0));
         var result = Run(catalogue, features, channel: Channel.CallCentre, stage: LifecycleStage.Declining, band: RiskBand.Critical, maxOffers: 3);
 
         var offers = new RepeatedField<OfferRecommendation>();
@@ -405,18 +415,18 @@ public class OfferArbiterTests
     public void Arbitrate_FeatureVectorOfWrongLength_ThrowsNamingFeatures()
     {
         var catalogue = TestData.Catalogue(TestData.OfferJson());
-        var ex = Assert.Throws<ArgumentException>(() => Run(catalogue, new double[2]));
+        var ex = Assert.Throws<ArgumentException>(() => Run(catalogue, new float[2]));
         Assert.Contains("Features has 2", ex.Message, StringComparison.Ordinal);
     }
 
     private static ArbitrationResult Run(
         OfferCatalogue catalogue,
-        double[] features,
+        float[] features,
         Channel channel = Channel.MobileApp,
         ValueTier tier = ValueTier.Mass,
         LifecycleStage stage = LifecycleStage.Mature,
         RiskBand band = RiskBand.Low,
-        OfferContact[]? history = null,
+        OfferContactHistory?[]? history = null,
         double[]? propensities = null,
         DateTimeOffset? now = null,
         int maxOffers = 3)
@@ -428,13 +438,13 @@ public class OfferArbiterTests
 
     private static void Arbitrate(
         OfferCatalogue catalogue,
-        double[] features,
+        float[] features,
         ArbitrationResult result,
         Channel channel = Channel.MobileApp,
         ValueTier tier = ValueTier.Mass,
         LifecycleStage stage = LifecycleStage.Mature,
         RiskBand band = RiskBand.Low,
-        OfferContact[]? history = null,
+        OfferContactHistory?[]? history = null,
         double[]? propensities = null,
         DateTimeOffset? now = null,
         int maxOffers = 3)
@@ -452,6 +462,45 @@ public class OfferArbiterTests
             MaxOffers = maxOffers,
         };
         OfferArbiter.Arbitrate(catalogue, request, result);
+    }
+
+    [Fact]
+    public void Arbitrate_HistoryNotInCatalogueOrder_ThrowsNamingTheEntry()
+    {
+        var catalogue = TestData.Catalogue(TestData.OfferJson(id: "a_offer"), TestData.OfferJson(id: "b_offer"));
+        OfferContactHistory?[] history = [new("b_offer", 0, 0, 0, null, null, null), null];
+
+        var ex = Assert.Throws<ArgumentException>(() => Run(catalogue, TestData.Features(), history: history));
+
+        Assert.Contains("History[0] is for offer 'b_offer', expected 'a_offer'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("History has 1", Assert.Throws<ArgumentException>(() => Run(catalogue, TestData.Features(), history: [null])).Message, StringComparison.Ordinal);
+    }
+
+    private static OfferContactHistory?[] History(
+        OfferCatalogue catalogue,
+        string offerId,
+        int shown7 = 0,
+        int shown30 = 0,
+        int shown90 = 0,
+        DateTimeOffset? lastShown = null,
+        DateTimeOffset? lastAccepted = null,
+        DateTimeOffset? lastDeclined = null)
+    {
+        var history = new OfferContactHistory?[catalogue.Count];
+        history[catalogue.IndexOf(offerId)] = new OfferContactHistory(offerId, shown7, shown30, shown90, lastShown, lastAccepted, lastDeclined);
+        return history;
+    }
+
+    private static void Apply(CustomerState state, string eventId, DateTimeOffset at, string offerId, OfferOutcomeKind outcome)
+    {
+        var result = state.Apply(new Event
+        {
+            EventId = eventId,
+            CustomerId = "c1",
+            EventTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at),
+            OfferOutcome = new OfferOutcome { OfferId = offerId, Outcome = outcome, Channel = Channel.MobileApp },
+        });
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
     }
 
     private static string[] Ids(ArbitrationResult result, OfferCatalogue catalogue) =>

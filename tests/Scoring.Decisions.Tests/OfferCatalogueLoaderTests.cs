@@ -23,6 +23,7 @@ public class OfferCatalogueLoaderTests
         { TestData.OfferJson(contact: Contact.Replace("\"cooldown_days_after_decline\": 14", "\"cooldown_days_after_decline\": -1", StringComparison.Ordinal)), "offer 'test_offer': contact.cooldown_days_after_decline: must be at least 0, got -1" },
         { TestData.OfferJson(contact: Contact.Replace("\"suppress_days_after_acceptance\": 60", "\"suppress_days_after_acceptance\": -7", StringComparison.Ordinal)), "offer 'test_offer': contact.suppress_days_after_acceptance: must be at least 0, got -7" },
         { TestData.OfferJson(contact: "{ \"max_shows\": 3 }"), "offer 'test_offer': contact.window_days: is required" },
+        { TestData.OfferJson(contact: Contact.Replace("\"window_days\": 30", "\"window_days\": 21", StringComparison.Ordinal)), "offer 'test_offer': contact.window_days: must be 7, 30 or 90 (the windows the offer history counts shows over), got 21" },
         { TestData.OfferJson(eligibility: "{ \"require\": [{ \"feature\": \"no_such_feature\", \"op\": \">=\", \"value\": 1 }] }"), "offer 'test_offer': eligibility.require[0].feature: unknown feature 'no_such_feature'" },
         { TestData.OfferJson(eligibility: "{ \"require\": [{ \"feature\": \"utilisation\", \"op\": \"=~\", \"value\": 1 }] }"), "offer 'test_offer': eligibility.require[0].op: unknown operator '=~'" },
         { TestData.OfferJson(eligibility: "{ \"forbid\": [{ \"feature\": \"utilisation\", \"op\": \">\" }] }"), "offer 'test_offer': eligibility.forbid[0].value: must be a finite number" },
@@ -95,7 +96,7 @@ public class OfferCatalogueLoaderTests
     [Fact]
     public void Parse_RiskLimitWhoseFeatureTheSchemaLacks_NamesFieldAndFeature()
     {
-        var schema = new FeatureSchema([new("months_on_book", "months")]);
+        var schema = FeatureSchema.FromNames([DecisionFeatures.MonthsOnBook]);
         var ex = Assert.Throws<OfferCatalogueException>(() => OfferCatalogueLoader.Parse(
             TestData.CatalogueJson(TestData.OfferJson(eligibility: "{ \"max_late_payments_12m\": 0 }")), schema));
         Assert.Contains("offer 'test_offer': eligibility.max_late_payments_12m: needs feature 'late_payments_12m', which the feature schema lacks", ex.Errors);

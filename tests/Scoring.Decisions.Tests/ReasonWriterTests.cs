@@ -8,11 +8,11 @@ public class ReasonWriterTests
     private static readonly ReasonWriter Writer = new(TestData.Schema);
 
     [Theory]
-    [InlineData(DecisionFeatures.AmountChange90d, -0.62, "spending down 62% on the previous quarter")]
-    [InlineData(DecisionFeatures.AmountChange90d, -0.6249, "spending down 62% on the previous quarter")]
-    [InlineData(DecisionFeatures.AmountChange90d, 0.125, "spending up 13% on the previous quarter")]
-    [InlineData(DecisionFeatures.AmountChange90d, -0.004, "spending flat on the previous quarter")]
-    [InlineData(DecisionFeatures.CountChange90d, -0.4, "transactions down 40% on the previous quarter")]
+    [InlineData(DecisionFeatures.AmountChange90d, 0.38, "spending down 62% on the previous quarter")]
+    [InlineData(DecisionFeatures.AmountChange90d, 0.3751, "spending down 62% on the previous quarter")]
+    [InlineData(DecisionFeatures.AmountChange90d, 1.125, "spending up 13% on the previous quarter")]
+    [InlineData(DecisionFeatures.AmountChange90d, 0.996, "spending flat on the previous quarter")]
+    [InlineData(DecisionFeatures.CountChange90d, 0.6, "transactions down 40% on the previous quarter")]
     [InlineData(DecisionFeatures.UnresolvedComplaints, 2, "2 complaints still unresolved")]
     [InlineData(DecisionFeatures.UnresolvedComplaints, 1, "1 complaint still unresolved")]
     [InlineData(DecisionFeatures.DaysSinceLastTxn, 97, "no card use for 97 days")]
@@ -22,23 +22,30 @@ public class ReasonWriterTests
     [InlineData(DecisionFeatures.LatePayments12m, 3, "3 late payments in the last 12 months")]
     [InlineData(DecisionFeatures.LatePayments12m, 1, "1 late payment in the last 12 months")]
     [InlineData(DecisionFeatures.LatePayments12m, 0, "no late payments in the last 12 months")]
+    [InlineData(DecisionFeatures.MinOnlyPayments12m, 2, "2 minimum-only payments in the last 12 months")]
+    [InlineData(DecisionFeatures.PaymentRatio, 0.354, "repaid 35% of recent statement balances")]
     [InlineData(DecisionFeatures.Utilisation, 0.94, "credit use at 94% of the limit")]
     [InlineData(DecisionFeatures.Utilisation, 1.057, "credit use at 106% of the limit")]
-    [InlineData(DecisionFeatures.DaysSinceLastAppLogin, 45, "no app login for 45 days")]
+    [InlineData(DecisionFeatures.DaysSinceLastLogin, 45, "no app login for 45 days")]
     [InlineData(DecisionFeatures.AppLogins30d, 0, "no app login in the last 30 days")]
     [InlineData(DecisionFeatures.AppLogins30d, 1, "1 app login in the last 30 days")]
+    [InlineData(DecisionFeatures.FailedLogins30d, 3, "3 failed app logins in the last 30 days")]
     [InlineData(DecisionFeatures.CashAdvances90d, 1, "1 cash advance in the last 90 days")]
     [InlineData(DecisionFeatures.CashAdvances90d, 2, "2 cash advances in the last 90 days")]
-    [InlineData(DecisionFeatures.Complaints12m, 1, "1 complaint in the last 12 months")]
+    [InlineData(DecisionFeatures.Complaints365d, 1, "1 complaint in the last 12 months")]
+    [InlineData(DecisionFeatures.Complaints90d, 0, "no complaints in the last 90 days")]
+    [InlineData(DecisionFeatures.Contacts90d, 1, "1 contact with the bank in the last 90 days")]
+    [InlineData(DecisionFeatures.Contacts90d, 4, "4 contacts with the bank in the last 90 days")]
+    [InlineData(DecisionFeatures.MonthsInactive12m, 4, "no card use in 4 of the last 12 months")]
     [InlineData(DecisionFeatures.MonthsOnBook, 4, "card held for 4 months")]
     [InlineData(DecisionFeatures.MonthsOnBook, 1, "card held for 1 month")]
     [InlineData(DecisionFeatures.TxnCount90d, 1, "1 transaction in the last 90 days")]
     [InlineData(DecisionFeatures.ProductsHeld, 1, "1 product held with the bank")]
-    [InlineData(DecisionFeatures.CardStatus, 4, "card closed by customer")]
-    [InlineData(DecisionFeatures.CardStatus, 2, "card blocked")]
-    [InlineData(TestData.ContactsWithBank12m, 4, "contacts with the bank in the last 12 months: 4")]
-    [InlineData(TestData.ContactsWithBank12m, 2.456, "contacts with the bank in the last 12 months: 2.46")]
-    [InlineData(DecisionFeatures.TxnAmount90d, 12345.6789, "amount spent in the last 90 days: 12,345.68")]
+    [InlineData(DecisionFeatures.CardClosed, 1, "card closed")]
+    [InlineData(DecisionFeatures.CardBlocked, 1, "card blocked or reported lost")]
+    [InlineData("contacts_365d", 4, "service contacts opened in the last 365 days: 4")]
+    [InlineData("avg_ticket_90d", 245.456, "average transaction amount over the last 90 days: 245.46")]
+    [InlineData(DecisionFeatures.TxnAmount90d, 12345.6789, "total amount of purchases and cash advances in the last 90 days: 12,345.68")]
     public void Text_ForFeatureValue_ReadsAloudWithRightPluralAndRounding(string feature, double value, string expected)
     {
         Assert.Equal(expected, Writer.Text(TestData.Schema.IndexOf(feature), value));
@@ -50,7 +57,7 @@ public class ReasonWriterTests
         var values = TestData.Features(
             (DecisionFeatures.DaysSinceLastTxn, 97),
             (DecisionFeatures.UnresolvedComplaints, 2),
-            (DecisionFeatures.AmountChange90d, -0.62));
+            (DecisionFeatures.AmountChange90d, 0.38));
         var contributions = Contributions(
             (DecisionFeatures.DaysSinceLastTxn, 0.9),
             (DecisionFeatures.UnresolvedComplaints, 0.4),
@@ -64,7 +71,7 @@ public class ReasonWriterTests
         Assert.Equal([DecisionFeatures.AmountChange90d, DecisionFeatures.DaysSinceLastTxn], reasons.Select(r => r.Code));
         Assert.Equal("spending down 62% on the previous quarter", reasons[0].Text);
         Assert.Equal(1.3, reasons[0].Contribution);
-        Assert.Equal(-0.62, reasons[0].Value);
+        Assert.Equal(0.38, reasons[0].Value);
         Assert.Equal("no card use for 97 days", reasons[1].Text);
     }
 
@@ -103,7 +110,8 @@ public class ReasonWriterTests
 
         Writer.Write(contributions, TestData.Features(), 3, reasons);
 
-        Assert.Equal([DecisionFeatures.DaysSinceLastTxn, DecisionFeatures.LatePayments12m, DecisionFeatures.Utilisation], reasons.Select(r => r.Code));
+        string[] tied = [DecisionFeatures.Utilisation, DecisionFeatures.LatePayments12m, DecisionFeatures.DaysSinceLastTxn];
+        Assert.Equal(tied.OrderBy(TestData.Schema.IndexOf), reasons.Select(r => r.Code));
     }
 
     [Fact]
@@ -122,7 +130,7 @@ public class ReasonWriterTests
         Writer.Write(contributions, TestData.Features(), 5, reasons);
 
         var expected = Enumerable.Range(0, TestData.Schema.Count)
-            .OrderByDescending(i => contributions[i]).Take(5).Select(i => TestData.Schema[i].Name);
+            .OrderByDescending(i => contributions[i]).Take(5).Select(TestData.Schema.Name);
         Assert.Equal(expected, reasons.Select(r => r.Code));
     }
 
@@ -134,6 +142,25 @@ public class ReasonWriterTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
             Writer.Write(new double[TestData.Schema.Count], TestData.Features(), maxReasons, []));
         Assert.Equal("maxReasons", ex.ParamName);
+    }
+
+    [Fact]
+    public void Write_ModelWithOwnFeatureOrder_ReadsContributionsAndValuesInThatOrder()
+    {
+        var writer = new ReasonWriter(FeatureSchema.FromNames([DecisionFeatures.Utilisation, DecisionFeatures.UnresolvedComplaints]));
+        var reasons = new RepeatedField<Reason>();
+
+        writer.Write([0.2, 0.7, -0.1], [0.94f, 2f], 3, reasons);
+
+        Assert.Equal(["2 complaints still unresolved", "credit use at 94% of the limit"], reasons.Select(r => r.Text));
+        Assert.Equal([2, 0.94], reasons.Select(r => r.Value));
+    }
+
+    [Fact]
+    public void FromNames_NameNotInFeatureCatalogue_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => FeatureSchema.FromNames([DecisionFeatures.Utilisation, "no_such_feature"]));
+        Assert.Contains("names[1] 'no_such_feature' is not in the feature catalogue", ex.Message, StringComparison.Ordinal);
     }
 
     private static double[] Contributions(params (string Name, double Value)[] entries)

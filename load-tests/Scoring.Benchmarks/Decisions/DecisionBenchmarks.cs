@@ -1,64 +1,98 @@
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf.Collections;
 using Scoring.Decisions;
+using Scoring.Features;
 using Scoring.V1;
 
 namespace Scoring.Benchmarks.Decisions;
 
 /// <summary>
 /// The decision layer's per-request work for one customer over the shipped 18-offer
-/// catalogue. Allocation budget (load-tests/RESULTS.md "## decisions"): Arbitrate, tier
+/// catalogue, with features and offer histories from a real CustomerState. Allocation budget (load-tests/RESULTS.md "## decisions"): Arbitrate, tier
 /// and stage classification 0 B; building the API messages allocates only the messages
 /// and their rendered texts.
 /// </summary>
 [MemoryDiagnoser]
 public class DecisionBenchmarks
 {
-    private static readonly string[] Names =
-    [
-        DecisionFeatures.DaysSinceLastTxn, DecisionFeatures.TxnCount90d, DecisionFeatures.TxnAmount90d,
-        DecisionFeatures.AmountChange90d, DecisionFeatures.CountChange90d, DecisionFeatures.UnresolvedComplaints,
-        DecisionFeatures.Complaints12m, DecisionFeatures.LatePayments12m, DecisionFeatures.Utilisation,
-        DecisionFeatures.AppLogins30d, DecisionFeatures.DaysSinceLastAppLogin, DecisionFeatures.CashAdvances90d,
-        DecisionFeatures.MonthsOnBook, DecisionFeatures.CardClosed, DecisionFeatures.ProductsHeld,
-        DecisionFeatures.SpendShareFuel90d, DecisionFeatures.SpendShareDining90d, DecisionFeatures.SpendShareTravel90d,
-        DecisionFeatures.SpendShareOnline90d,
-    ];
-
     private readonly ArbitrationResult _result = new();
     private OfferCatalogue _catalogue = null!;
     private ReasonWriter _reasons = null!;
     private ValueAssessor _value = null!;
-    private double[] _features = null!;
+    private float[] _features = null!;
     private double[] _contributions = null!;
+    private float[] _modelFeatures = null!;
     private double[] _propensities = null!;
-    private OfferContact[] _history = null!;
+    private OfferContactHistory?[] _history = null!;
     private DateTimeOffset _now;
 
     [GlobalSetup]
     public void Setup()
     {
-        var schema = new FeatureSchema(Names.Select(n => new FeatureDefinition(n, n.Replace('_', ' '))));
+        var schema = FeatureSchema.Catalogue;
         _catalogue = OfferCatalogueLoader.Parse(File.ReadAllText(FindCatalogue()), schema);
-        _reasons = new ReasonWriter(schema);
         _value = new ValueAssessor(schema, ValueTierCutPoints.Create(500, 2000, 10000));
-        _features = [3, 40, 12000, 0.15, 0.02, 1, 1, 0, 0.6, 8, 2, 0, 36, 0, 3, 0.08, 0.15, 0.2, 0.3];
-        _contributions = [.. Names.Select((_, i) => ((i * 7) % Names.Length) / 10.0 - 0.5), 0.1];
-        _propensities = [.. _catalogue.Offers.Select((o, i) => o.PropensityModel is null ? double.NaN : 0.05 + (i % 5) * 0.04)];
         _now = new DateTimeOffset(2026, 11, 5, 10, 0, 0, TimeSpan.FromHours(8));
-        _history =
+
+        // A real customer state fed offer outcomes and spending, as ingestion would.
+        var state = new CustomerState();
+        var n = 0;
+        void Apply(Event e)
+        {
+            e.EventId = "b" + n++;
+            e.CustomerId = "bench";
+            var result = state.Apply(e);
+            if (result.Outcome != ApplyOutcome.Applied)
+            {
+                throw new InvalidOperationException($"benchmark event rejected: {result.Message}");
+            }
+        }
+
+        for (var d = 120; d >= 1; d -= 3)
+        {
+            Apply(new Event
+            {
+                EventTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_now.AddDays(-d)),
+                Transaction = new Transaction
+                {
+                    Kind = TransactionKind.Purchase, Amount = 180 + d, Currency = "CNY", Online = d % 2 == 0,
+                    MerchantCategory = d % 3 == 0 ? MerchantCategory.Dining : MerchantCategory.Retail,
+                },
+            });
+        }
+
+        (string Offer, OfferOutcomeKind Kind, int DaysAgo)[] outcomes =
         [
-            new("points_bonus", OfferOutcomeKind.Shown, _now.AddDays(-3)),
-            new("points_bonus", OfferOutcomeKind.Shown, _now.AddDays(-9)),
-            new("points_bonus", OfferOutcomeKind.Declined, _now.AddDays(-9)),
-            new("dining_cashback", OfferOutcomeKind.Shown, _now.AddDays(-2)),
-            new("dining_cashback", OfferOutcomeKind.Accepted, _now.AddDays(-2)),
-            new("bill_instalment", OfferOutcomeKind.Shown, _now.AddDays(-40)),
-            new("credit_limit_increase", OfferOutcomeKind.Shown, _now.AddDays(-20)),
-            new("fitness_pack", OfferOutcomeKind.Shown, _now.AddDays(-1)),
-            new("fitness_pack", OfferOutcomeKind.Shown, _now.AddDays(-5)),
-            new("double11_promotion", OfferOutcomeKind.Shown, _now.AddDays(-1)),
+            ("points_bonus", OfferOutcomeKind.Shown, 9), ("points_bonus", OfferOutcomeKind.Declined, 9),
+            ("points_bonus", OfferOutcomeKind.Shown, 3), ("dining_cashback", OfferOutcomeKind.Shown, 2),
+            ("dining_cashback", OfferOutcomeKind.Accepted, 2), ("bill_instalment", OfferOutcomeKind.Shown, 40),
+            ("credit_limit_increase", OfferOutcomeKind.Shown, 20), ("fitness_pack", OfferOutcomeKind.Shown, 5),
+            ("fitness_pack", OfferOutcomeKind.Shown, 1), ("double11_promotion", OfferOutcomeKind.Shown, 1),
         ];
+        foreach (var (offer, kind, daysAgo) in outcomes)
+        {
+            Apply(new Event
+            {
+                EventTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_now.AddDays(-daysAgo)),
+                OfferOutcome = new OfferOutcome { OfferId = offer, Outcome = kind, Channel = Channel.MobileApp },
+            });
+        }
+
+        _features = state.ComputeFeatures(_now);
+        _history = [.. _catalogue.Offers.Select(o => (OfferContactHistory?)state.GetOfferHistory(o.Id, _now))];
+        _propensities = [.. _catalogue.Offers.Select((o, i) => o.PropensityModel is null ? double.NaN : 0.05 + (i % 5) * 0.04)];
+
+        // A churn model over a subset of features, in its own order, as TreeSHAP would report it.
+        string[] modelFeatures =
+        [
+            DecisionFeatures.DaysSinceLastTxn, DecisionFeatures.AmountChange90d, DecisionFeatures.CountChange90d,
+            DecisionFeatures.UnresolvedComplaints, DecisionFeatures.LatePayments12m, DecisionFeatures.Utilisation,
+            DecisionFeatures.AppLogins30d, DecisionFeatures.DaysSinceLastLogin, DecisionFeatures.CashAdvances90d,
+            DecisionFeatures.MonthsOnBook, DecisionFeatures.ProductsHeld, DecisionFeatures.MonthsInactive12m,
+        ];
+        _reasons = new ReasonWriter(FeatureSchema.FromNames(modelFeatures));
+        _modelFeatures = [.. modelFeatures.Select(f => _features[schema.IndexOf(f)])];
+        _contributions = [.. modelFeatures.Select((_, i) => ((i * 7) % modelFeatures.Length) / 10.0 - 0.5), 0.1];
     }
 
     [Benchmark(Baseline = true, Description = "Arbitrate 18 offers")]
@@ -84,7 +118,7 @@ public class DecisionBenchmarks
     public int Reasons()
     {
         var into = new RepeatedField<Reason>();
-        return _reasons.Write(_contributions, _features, 3, into);
+        return _reasons.Write(_contributions, _modelFeatures, 3, into);
     }
 
     private ArbitrationRequest Request() => new()

@@ -13,18 +13,20 @@ internal enum RuleOp
     NotEqual,
 }
 
-/// <summary>A {feature, op, value} rule with the feature resolved to its vector index at load.</summary>
-internal readonly record struct FeatureRule(int FeatureIndex, string Feature, RuleOp Op, double Value)
+/// <summary>A {feature, op, value} rule with the feature resolved to its vector index at load.
+/// The value is kept in float32, as the feature vector is, so "utilisation &lt;= 0.85" holds for
+/// a stored 0.85f (which widened to double would be 0.8500000238).</summary>
+internal readonly record struct FeatureRule(int FeatureIndex, string Feature, RuleOp Op, float Value)
 {
     /// <summary>A missing (NaN) value satisfies no comparison, so a required rule fails and a forbidding rule does not fire.</summary>
-    public bool Holds(double actual) => Op switch
+    public bool Holds(float actual) => Op switch
     {
         RuleOp.Less => actual < Value,
         RuleOp.LessOrEqual => actual <= Value,
         RuleOp.Greater => actual > Value,
         RuleOp.GreaterOrEqual => actual >= Value,
         RuleOp.Equal => actual == Value,
-        RuleOp.NotEqual => !double.IsNaN(actual) && actual != Value,
+        RuleOp.NotEqual => !float.IsNaN(actual) && actual != Value,
         _ => false,
     };
 
@@ -55,7 +57,8 @@ internal readonly record struct FeatureRule(int FeatureIndex, string Feature, Ru
     }
 }
 
-/// <summary>Contact frequency limits; zero disables the matching rule.</summary>
+/// <summary>Contact frequency limits; zero disables the matching day rule. WindowDays is 7, 30
+/// or 90: the windows Scoring.Features.OfferContactHistory counts shows over.</summary>
 internal readonly record struct ContactRules(int MaxShows, int WindowDays, int CooldownDaysAfterDecline, int SuppressDaysAfterAcceptance);
 
 /// <summary>An inclusive month-day window that may wrap the year end (e.g. 12-20 to 01-05).</summary>
@@ -147,7 +150,7 @@ internal sealed class WhyTemplate
         return null;
     }
 
-    public string Render(ReadOnlySpan<double> values)
+    public string Render(ReadOnlySpan<float> values)
     {
         if (_features.Length == 0)
         {

@@ -33,15 +33,34 @@ internal static class Phrases
             : rounded.ToString("#,0.##", Invariant);
     }
 
-    /// <summary>"spending down 62% on the previous quarter" for a change ratio of −0.62.</summary>
+    /// <summary>"spending down 62% on the previous quarter" for a ratio (last 90 days / prior 90) of 0.38.</summary>
     public static string Change(string subject, double ratio)
     {
-        var pct = Percent(ratio);
+        var change = ratio - 1;
+        var pct = Percent(change);
         if (pct == 0)
         {
             return subject + " flat on the previous quarter";
         }
 
-        return subject + (ratio < 0 ? " down " : " up ") + pct.ToString(Invariant) + "% on the previous quarter";
+        return subject + (change < 0 ? " down " : " up ") + pct.ToString(Invariant) + "% on the previous quarter";
+    }
+
+    /// <summary>A catalogue meaning as a label: its first clause, lower-cased, without the full stop
+    /// ("Complaints opened in the last 90 days." becomes "complaints opened in the last 90 days").</summary>
+    public static string Label(string meaning)
+    {
+        var text = meaning.Trim();
+        var cut = text.IndexOf(';', StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            text = text[..cut];
+        }
+
+        text = text.TrimEnd('.', ' ');
+        // Keep acronyms ("UTC ...") as they are; lower-case an ordinary capitalised first word.
+        return text.Length > 1 && char.IsUpper(text[0]) && char.IsLower(text[1])
+            ? char.ToLowerInvariant(text[0]) + text[1..]
+            : text;
     }
 }
