@@ -35,18 +35,8 @@ public class DecisionBenchmarks
         _now = new DateTimeOffset(2026, 11, 5, 10, 0, 0, TimeSpan.FromHours(8));
 
         // A real customer state fed offer outcomes and spending, as ingestion would.
-        var state = new CustomerState();
-        var n = 0;
-        void Apply(Event e)
-        {
-            e.EventId = "b" + n++;
-            e.CustomerId = "bench";
-            var result = state.Apply(e);
-            if (result.Outcome != ApplyOutcome.Applied)
-            {
-                throw new InvalidOperationException($"benchmark event rejected: {result.Message}");
-            }
-        }
+        var events = new List<Event>();
+        void Apply(Event e) => events.Add(e);
 
         for (var d = 120; d >= 1; d -= 3)
         {
@@ -60,6 +50,25 @@ public class DecisionBenchmarks
                 },
             });
         }
+
+        for (var d = 28; d >= 1; d -= 4)
+        {
+            Apply(new Event
+            {
+                EventTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_now.AddDays(-d)),
+                AppLogin = new AppLogin { Platform = AppPlatform.Android, Success = true },
+            });
+        }
+
+        Apply(new Event
+        {
+            EventTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_now.AddDays(-12)),
+            Statement = new Statement
+            {
+                Balance = 12000, MinimumDue = 600,
+                DueDate = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_now.AddDays(8)),
+            },
+        });
 
         (string Offer, OfferOutcomeKind Kind, int DaysAgo)[] outcomes =
         [
@@ -78,6 +87,32 @@ public class DecisionBenchmarks
             });
         }
 
+        // Applied in event-time order, as a stream would deliver them (late events beyond 7 days are rejected).
+        var state = new CustomerState();
+        var profile = state.ApplyProfile(new Profile
+        {
+            CustomerId = "bench",
+            CreditLimit = 20000,
+            OpenDate = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_now.AddYears(-3)),
+            ProductsHeld = 3,
+        });
+        if (profile.Outcome != ApplyOutcome.Applied)
+        {
+            throw new InvalidOperationException($"benchmark profile rejected: {profile.Message}");
+        }
+
+        var n = 0;
+        foreach (var e in events.OrderBy(e => e.EventTime.ToDateTimeOffset()))
+        {
+            e.EventId = "b" + n++;
+            e.CustomerId = "bench";
+            var result = state.Apply(e);
+            if (result.Outcome != ApplyOutcome.Applied)
+            {
+                throw new InvalidOperationException($"benchmark event rejected: {result.Message}");
+            }
+        }
+
         _features = state.ComputeFeatures(_now);
         _history = [.. _catalogue.Offers.Select(o => (OfferContactHistory?)state.GetOfferHistory(o.Id, _now))];
         _propensities = [.. _catalogue.Offers.Select((o, i) => o.PropensityModel is null ? double.NaN : 0.05 + (i % 5) * 0.04)];
@@ -93,6 +128,14 @@ public class DecisionBenchmarks
         _reasons = new ReasonWriter(FeatureSchema.FromNames(modelFeatures));
         _modelFeatures = [.. modelFeatures.Select(f => _features[schema.IndexOf(f)])];
         _contributions = [.. modelFeatures.Select((_, i) => ((i * 7) % modelFeatures.Length) / 10.0 - 0.5), 0.1];
+
+        // The scenario must exercise the whole path: a full page of offers and some exclusions of each kind.
+        OfferArbiter.Arbitrate(_catalogue, Request(), _result);
+        Console.WriteLine("// decisions scenario: " + string.Join("; ", _result.Excluded.ToArray().Select(e => OfferArbiter.Describe(_catalogue, e))));
+        if (_result.Recommended.Length != 3)
+        {
+            throw new InvalidOperationException($"the benchmark scenario recommends {_result.Recommended.Length} offers, expected 3");
+        }
     }
 
     [Benchmark(Baseline = true, Description = "Arbitrate 18 offers")]
