@@ -1,3 +1,4 @@
+using Scoring.Models.Packages;
 using Scoring.V1;
 
 namespace Scoring.Decisions;
@@ -53,6 +54,29 @@ public sealed class RiskBandThresholds
         }
 
         return Create(cutPoints[0], cutPoints[1], cutPoints[2]);
+    }
+
+    /// <summary>
+    /// Thresholds from a churn package's score_bands (lower bounds of each band). Low must be 0
+    /// (every probability has a band) and medium, high, critical must strictly increase inside
+    /// (0, 1); the package loader accepts equal bounds, a band that could never be reached.
+    /// </summary>
+    public static RiskBandThresholds FromManifest(ScoreBands bands)
+    {
+        ArgumentNullException.ThrowIfNull(bands);
+        if (bands.Low != 0)
+        {
+            throw new ArgumentException($"score_bands.low must be 0 so every probability has a band, got {bands.Low}", nameof(bands));
+        }
+
+        try
+        {
+            return Create(bands.Medium, bands.High, bands.Critical);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"score_bands.{ex.ParamName}: {ex.Message}", nameof(bands), ex);
+        }
     }
 
     public RiskBand Classify(double probability)

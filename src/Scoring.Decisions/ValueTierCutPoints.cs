@@ -40,6 +40,26 @@ public sealed class ValueTierCutPoints
         return new ValueTierCutPoints(mass, potential, hnw);
     }
 
+    /// <summary>Cut points from a value package's tier_cut_points: ascending [mass, potential, hnw].</summary>
+    public static ValueTierCutPoints FromManifest(IReadOnlyList<double> tierCutPoints)
+    {
+        ArgumentNullException.ThrowIfNull(tierCutPoints);
+        if (tierCutPoints.Count != 3)
+        {
+            throw new ArgumentException(
+                $"tier_cut_points must hold 3 ascending values (mass, potential, hnw), got {tierCutPoints.Count}", nameof(tierCutPoints));
+        }
+
+        try
+        {
+            return Create(tierCutPoints[0], tierCutPoints[1], tierCutPoints[2]);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"tier_cut_points ({ex.ParamName}): {ex.Message}", nameof(tierCutPoints), ex);
+        }
+    }
+
     private static void RequirePositive(double value, string name)
     {
         if (!(value > 0) || double.IsInfinity(value))

@@ -1,3 +1,4 @@
+using Scoring.Models.Packages;
 using Scoring.V1;
 
 namespace Scoring.Decisions.Tests;
@@ -55,5 +56,26 @@ public class RiskBandThresholdsTests
     {
         var t = RiskBandThresholds.FromCutPoints([0.1, 0.3, 0.6]);
         Assert.Equal((0.1, 0.3, 0.6), (t.Medium, t.High, t.Critical));
+    }
+
+    [Fact]
+    public void FromManifest_ChurnPackageScoreBands_ClassifiesWithItsLowerBounds()
+    {
+        var t = RiskBandThresholds.FromManifest(new ScoreBands(0, 0.15, 0.4, 0.7));
+
+        Assert.Equal(RiskBand.Low, t.Classify(0.149));
+        Assert.Equal(RiskBand.Medium, t.Classify(0.15));
+        Assert.Equal(RiskBand.High, t.Classify(0.4));
+        Assert.Equal(RiskBand.Critical, t.Classify(0.7));
+    }
+
+    [Theory]
+    [InlineData(0.1, 0.2, 0.5, 0.8, "score_bands.low must be 0")]
+    [InlineData(0, 0.5, 0.5, 0.8, "score_bands.high:")]
+    [InlineData(0, 0.2, 0.5, 1.0, "score_bands.critical:")]
+    public void FromManifest_BandsNotStrictlyIncreasing_ThrowsNamingTheManifestField(double low, double medium, double high, double critical, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => RiskBandThresholds.FromManifest(new ScoreBands(low, medium, high, critical)));
+        Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
     }
 }

@@ -40,6 +40,23 @@ public class ValueAssessorTests
         Assert.Equal(field, ex.ParamName);
     }
 
+    [Fact]
+    public void CutPointsFromManifest_ThreeAscendingValues_MapToMassPotentialHnw()
+    {
+        var cut = ValueTierCutPoints.FromManifest([300, 1500, 8000]);
+        Assert.Equal((300.0, 1500.0, 8000.0), (cut.Mass, cut.Potential, cut.Hnw));
+    }
+
+    [Theory]
+    [InlineData(new[] { 300.0, 1500.0 }, "tier_cut_points must hold 3 ascending values (mass, potential, hnw), got 2")]
+    [InlineData(new[] { 0.0, 1500.0, 8000.0 }, "tier_cut_points (mass):")]
+    [InlineData(new[] { 300.0, 1500.0, 1500.0 }, "tier_cut_points (hnw):")]
+    public void CutPointsFromManifest_BadList_ThrowsNamingTheManifestField(double[] cutPoints, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ValueTierCutPoints.FromManifest(cutPoints));
+        Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(89, LifecycleStage.Mature, "last transaction 89 days ago")]
     [InlineData(89.99, LifecycleStage.Mature, "last transaction 89 days ago")]
