@@ -140,7 +140,9 @@ public static class OfferArbiter
         var observed = Phrases.Number(exclusion.Observed);
         var detail = exclusion.Reason switch
         {
-            ExclusionReason.MonthsOnBook => $"months_on_book {observed} below the minimum {Phrases.Number(offer.MinMonthsOnBook)}",
+            ExclusionReason.MonthsOnBook => double.IsNaN(exclusion.Observed)
+                ? $"months_on_book is missing (minimum {Phrases.Number(offer.MinMonthsOnBook)})"
+                : $"months_on_book {observed} below the minimum {Phrases.Number(offer.MinMonthsOnBook)}",
             ExclusionReason.RequiredConditionNotMet => $"requires {offer.Require[exclusion.RuleIndex]}, value is {observed}",
             ExclusionReason.ForbiddenConditionMet => $"forbidden when {offer.Forbid[exclusion.RuleIndex]}, value is {observed}",
             ExclusionReason.Channel => $"not offered on channel {(Channel)(int)exclusion.Observed}",

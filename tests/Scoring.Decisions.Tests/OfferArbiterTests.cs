@@ -294,6 +294,12 @@ public class OfferArbiterTests
         var result = Run(catalogue, TestData.Features((DecisionFeatures.MonthsOnBook, months)));
 
         AssertOffered(result, catalogue, "test_offer", offered, reason, ArbitrationStep.Eligibility);
+        if (!offered)
+        {
+            Assert.Equal(
+                double.IsNaN(months) ? "test_offer: eligibility: months_on_book is missing (minimum 3)" : "test_offer: eligibility: months_on_book 2.9 below the minimum 3",
+                OfferArbiter.Describe(catalogue, ExclusionOf(result, catalogue, "test_offer")));
+        }
     }
 
     [Theory]
