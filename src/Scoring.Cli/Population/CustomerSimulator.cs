@@ -837,7 +837,9 @@ internal sealed class CustomerSimulator
             delivered.Add(new Pending(arrival, delivered.Count, p.Event));
             if (_options.DuplicateFraction > 0 && _rng.Chance(_options.DuplicateFraction))
             {
-                delivered.Add(new Pending(arrival + 1 + _rng.NextInt(lateness), delivered.Count, p.Event.Clone()));
+                // A redelivery also arrives within the lateness bound of the event time.
+                var slack = (int)Math.Max(1, p.Seconds + lateness - arrival);
+                delivered.Add(new Pending(arrival + 1 + _rng.NextInt(slack), delivered.Count, p.Event.Clone()));
             }
         }
 
