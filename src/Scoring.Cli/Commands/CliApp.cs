@@ -8,5 +8,6 @@ internal static class CliApp
     public static RootCommand Build() => new("Scoring tools: synthetic population, model training, loading.")
     {
         GenerateCommand.Create(),
+        TrainCommand.Create(),
     };
 }

@@ -275,7 +275,7 @@ internal sealed class CustomerSimulator
 
         if (d >= _t.QuietStart && d < _t.QuietEnd)
         {
-            m *= 0.06;
+            m *= 0.02;
         }
 
         if (d >= _t.ChurnOnset)
@@ -284,7 +284,7 @@ internal sealed class CustomerSimulator
             var span = Math.Max(1, _t.ChurnStop - _t.ChurnOnset);
             m *= _t.Cause switch
             {
-                ChurnCause.Competitor => Math.Exp(-since / (0.35 * span)),
+                ChurnCause.Competitor => Math.Exp(-since / (0.6 * span)),
                 ChurnCause.Engagement => 1.0 - (0.85 * since / span),
                 ChurnCause.Complaint => 0.6 * Math.Exp(-since / (0.5 * span)),
                 ChurnCause.Fee => 0.5,

@@ -14,8 +14,8 @@ internal static class TraitSampler
     // Yearly hazards of the latent causes that are drawn up front (complaints and fees are drawn
     // when they happen); multiplied by the customer's risk factors.
     private const double CompetitorPerYear = 0.075;
-    private const double EngagementPerYear = 0.05;
-    private const double LifeEventPerYear = 0.02;
+    private const double EngagementPerYear = 0.04;
+    private const double LifeEventPerYear = 0.03;
 
     public static CustomerTraits Draw(ref Xoshiro256 rng, double[] tierCumulative, int days)
     {
@@ -81,9 +81,9 @@ internal static class TraitSampler
             ValueTier.Hnw => (25_000.0, 22.0),
             ValueTier.Potential => (6_000.0, 18.0),
             ValueTier.Mass => (3_000.0, 11.0),
-            _ => (800.0, 5.0),
+            _ => (800.0, 2.2),
         };
-        t.TxnPerMonth = txnPerMonth * rng.LogNormal(1, 0.35);
+        t.TxnPerMonth = txnPerMonth * rng.LogNormal(1, t.Tier is ValueTier.Basic or ValueTier.Mass ? 0.7 : 0.45);
         monthlySpend *= rng.LogNormal(1, 0.45);
 
         t.Traveller = rng.Chance(t.Tier switch { ValueTier.Hnw => 0.7, ValueTier.Potential => 0.3, ValueTier.Mass => 0.12, _ => 0.03 });
@@ -175,10 +175,11 @@ internal static class TraitSampler
                 break;
         }
 
-        if (rng.Chance(0.12))
+        // Quiet spells (travel, illness, a second card in use for a while) that are not churn.
+        if (rng.Chance(Math.Min(0.9, 0.45 * days / 365.0)))
         {
             t.QuietStart = rng.NextInt(0, days);
-            t.QuietEnd = t.QuietStart + rng.NextInt(20, 70);
+            t.QuietEnd = t.QuietStart + rng.NextInt(30, 110);
         }
     }
 
@@ -242,7 +243,7 @@ internal static class TraitSampler
         {
             t.Cause = ChurnCause.Competitor;
             t.ChurnOnset = onset;
-            t.ChurnStop = onset + rng.NextInt(50, 150);
+            t.ChurnStop = onset + rng.NextInt(25, 90);
             t.ClosesCard = rng.Chance(0.45);
         }
         else if (u < pCompetitor + pEngagement)
