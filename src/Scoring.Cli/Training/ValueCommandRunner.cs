@@ -23,10 +23,10 @@ internal static class ValueCommandRunner
     {
         var profiles = CustomerLogs.LoadProfiles(profilesPath);
         var (first, last) = SnapshotPlan.Span(CustomerLogs.Read(eventsPath, profiles));
-        var snapshot = SnapshotPlan.Monthly(first, last, TimeSpan.FromDays(180), Horizon, 1);
+        var snapshot = SnapshotPlan.Monthly(first, last, TimeSpan.FromDays(150), Horizon, 1);
         if (snapshot.Count == 0)
         {
-            throw new InvalidOperationException("--events: value needs 180 days of history and 365 days after the snapshot; generate with --months 18 or more.");
+            throw new InvalidOperationException("--events: value needs 150 days of history and 365 days after the snapshot; generate with --months 18 or more.");
         }
 
         var s = snapshot[0];
