@@ -91,6 +91,23 @@ public sealed class PopulationDistributionTests(PopulationFixture population) : 
     }
 
     [Fact]
+    public void Generate_EveryEventAndProfile_PassesTheIngestValidator()
+    {
+        // The validator the service runs on ingest (Scoring.Features), as an independent check.
+        foreach (var e in population.Events)
+        {
+            var error = Scoring.Features.Validation.EventValidator.Validate(e, TimeProvider.System, TimeSpan.FromMinutes(5));
+            Assert.True(error is null, $"{error}: {e}");
+        }
+
+        foreach (var p in population.Profiles)
+        {
+            var error = Scoring.Features.Validation.EventValidator.ValidateProfile(p, TimeProvider.System);
+            Assert.True(error is null, $"{error}: {p}");
+        }
+    }
+
+    [Fact]
     public void Generate_EveryEventKind_AppearsWithEveryOfferId()
     {
         var kinds = population.Events.Select(e => e.PayloadCase).ToHashSet();
