@@ -1,4 +1,3 @@
-using System.CommandLine;
+using Scoring.Cli.Commands;
 
-var root = new RootCommand("Scoring tools: synthetic population, model training, loading.");
-return await root.Parse(args).InvokeAsync();
+return await CliApp.Build().Parse(args).InvokeAsync();
