@@ -7,6 +7,10 @@ namespace Scoring.Transport.Internal;
 internal static class ProtocolChecks
 {
     /// <summary>Content type first, then HTTP/2; on failure writes the error response and returns false.</summary>
+    /// <remarks>
+    /// "te: trailers" is not required (GRPC.md item 16), as in grpc-dotnet: some proxies drop
+    /// it, and HTTP/2 carries trailers whether or not the client announced them.
+    /// </remarks>
     public static bool Accept(HttpContext http)
     {
         var contentType = http.Request.ContentType;
