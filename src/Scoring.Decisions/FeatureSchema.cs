@@ -38,7 +38,7 @@ public sealed class FeatureSchema
 
     public int Count => _names.Length;
 
-    public IReadOnlyList<string> Names => _names;
+    public IReadOnlyList<string> Names => Array.AsReadOnly(_names);
 
     /// <summary>A model's feature list, in its own order; every name must be in the feature catalogue.</summary>
     public static FeatureSchema FromNames(IReadOnlyList<string> names)

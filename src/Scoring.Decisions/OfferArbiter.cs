@@ -59,6 +59,23 @@ public static class OfferArbiter
             throw new ArgumentException($"History has {history.Length} entries; the catalogue has {offers.Length} offers", nameof(request));
         }
 
+        // Validated up front so a bad input fails the call whatever the offers' outcomes, before the result is touched.
+        for (var i = 0; i < history.Length; i++)
+        {
+            if (history[i] is { } h && !ReferenceEquals(h.OfferId, offers[i].Id) && !string.Equals(h.OfferId, offers[i].Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"History[{i}] is for offer '{h.OfferId}', expected '{offers[i].Id}' (catalogue order)", nameof(request));
+            }
+        }
+
+        for (var i = 0; i < request.Propensities.Length; i++)
+        {
+            if (request.Propensities[i] is < 0 or > 1)
+            {
+                throw new ArgumentException($"Propensities[{i}] ({offers[i].Id}) must be a probability from 0 to 1 (NaN for none), got {request.Propensities[i]}", nameof(request));
+            }
+        }
+
         result.Reset(offers.Length);
         for (var i = 0; i < offers.Length; i++)
         {
@@ -70,11 +87,6 @@ public static class OfferArbiter
             }
 
             var contacts = history.Length == 0 ? null : history[i];
-            if (contacts is not null && !ReferenceEquals(contacts.OfferId, offer.Id) && !string.Equals(contacts.OfferId, offer.Id, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"History[{i}] is for offer '{contacts.OfferId}', expected '{offer.Id}' (catalogue order)", nameof(request));
-            }
-
             if (Applicability(offer, i, request.Channel, request.Now, contacts) is { } notApplicable)
             {
                 result.Exclude(notApplicable);
@@ -87,15 +99,9 @@ public static class OfferArbiter
                 continue;
             }
 
-            var propensity = offer.Prior;
-            if (offer.PropensityModel is not null && request.Propensities.Length != 0 && !double.IsNaN(request.Propensities[i]))
-            {
-                propensity = request.Propensities[i];
-                if (propensity is < 0 or > 1)
-                {
-                    throw new ArgumentException($"Propensities[{i}] ({offer.Id}) must be a probability from 0 to 1, got {propensity}", nameof(request));
-                }
-            }
+            var propensity = offer.PropensityModel is not null && request.Propensities.Length != 0 && !double.IsNaN(request.Propensities[i])
+                ? request.Propensities[i]
+                : offer.Prior;
 
             var context = request.Band switch
             {

@@ -13,6 +13,7 @@ public sealed class OfferCatalogue
     {
         Version = version;
         _offers = offers;
+        Offers = Array.AsReadOnly(offers);
         Schema = schema;
         _indexes = offers.Select((o, i) => KeyValuePair.Create(o.Id, i)).ToFrozenDictionary(StringComparer.Ordinal);
         MonthsOnBookIndex = schema.IndexOf(DecisionFeatures.MonthsOnBook);
@@ -25,7 +26,7 @@ public sealed class OfferCatalogue
     public FeatureSchema Schema { get; }
 
     /// <summary>Offers in file order; arbitration's per-offer inputs (propensities, contact histories) use this order.</summary>
-    public IReadOnlyList<Offer> Offers => _offers;
+    public IReadOnlyList<Offer> Offers { get; }
 
     public int Count => _offers.Length;
 

@@ -36,7 +36,7 @@ public sealed class ReasonWriter
     }
 
     /// <summary>The features this writer phrases, in the model's order.</summary>
-    public IReadOnlyList<string> Codes => _codes;
+    public IReadOnlyList<string> Codes => Array.AsReadOnly(_codes);
 
     /// <summary>The readable text for one feature value.</summary>
     public string Text(int featureIndex, double value) => _phrasers[featureIndex](value);

@@ -415,6 +415,11 @@ public class OfferArbiterTests
         var catalogue = TestData.Catalogue(TestData.OfferJson(extra: "\"propensity_model\": \"m\","));
         Assert.Contains("Propensities has 2", Assert.Throws<ArgumentException>(() => Run(catalogue, TestData.Features(), propensities: [0.1, 0.2])).Message, StringComparison.Ordinal);
         Assert.Contains("Propensities[0] (test_offer)", Assert.Throws<ArgumentException>(() => Run(catalogue, TestData.Features(), propensities: [1.2])).Message, StringComparison.Ordinal);
+        Assert.Contains("Propensities[0] (test_offer)", Assert.Throws<ArgumentException>(() => Run(catalogue, TestData.Features(), propensities: [double.PositiveInfinity])).Message, StringComparison.Ordinal);
+
+        // An excluded offer's bad propensity still fails the call.
+        var excluded = TestData.Catalogue(TestData.OfferJson(channels: "[\"web\"]", extra: "\"propensity_model\": \"m\","));
+        Assert.Throws<ArgumentException>(() => Run(excluded, TestData.Features(), propensities: [-0.1]));
     }
 
     [Fact]
