@@ -11,6 +11,7 @@ public sealed class TreeEnsembleParityTests
     [InlineData("binary:logistic", 3, 60, 20, 0.3, 12)]
     [InlineData("reg:squarederror", 6, 80, 40, 0.1, 13)]
     [InlineData("reg:squarederror", 1, 40, 25, 0.25, 14)]
+    [InlineData("binary:logistic", 12, 20, 30, 0.2, 20)]
     [InlineData("binary:logitraw", 4, 30, 20, 0.2, 15)]
     [InlineData("reg:logistic", 4, 30, 20, 0.2, 16)]
     [InlineData("reg:tweedie", 4, 30, 20, 0.2, 17)]
@@ -37,6 +38,36 @@ public sealed class TreeEnsembleParityTests
             var row = test.Row(i);
             AssertClose(expected[i], model.Predict(row), 1e-6, i);
             AssertClose(expectedMargin[i], model.PredictRaw(row), 1e-5 * Math.Max(1, Math.Abs(expectedMargin[i])), i);
+        }
+    }
+
+    [Fact]
+    public void Predict_CompleteTreeLayout_EqualsPointerWalkBitForBit()
+    {
+        // Depth 7 with min_child_weight 5 leaves many leaves above the bottom, exercising the padding splits.
+        var data = SyntheticData.Create(3_000, 25, 0.25, binary: true, seed: 6);
+        var model = TreeEnsemble.Load(ModelFixtures.Train(data, new XgbTrainingParameters { MaxDepth = 7, MinChildWeight = 5, Rounds = 60, Threads = 1 }));
+        Assert.True(model.UsesCompleteLayout);
+
+        for (var i = 0; i < data.Rows; i++)
+        {
+            Assert.Equal(model.PointerMargin(data.Row(i)), (float)model.PredictRaw(data.Row(i)));
+        }
+    }
+
+    [Fact]
+    public void Predict_EnsembleDeeperThanCompleteLayoutLimit_UsesPointerWalkAndMatchesLibxgboost()
+    {
+        var data = SyntheticData.Create(4_000, 30, 0.2, binary: false, seed: 8);
+        var json = ModelFixtures.Train(data, new XgbTrainingParameters { Objective = "reg:squarederror", MaxDepth = 14, MinChildWeight = 0, Rounds = 10, Threads = 1 });
+        var model = TreeEnsemble.Load(json);
+        var expected = ModelFixtures.OraclePredict(json, data, XgbPredictOptions.None);
+
+        Assert.True(model.MaxDepth > 10, $"max depth {model.MaxDepth}");
+        Assert.False(model.UsesCompleteLayout);
+        for (var i = 0; i < data.Rows; i++)
+        {
+            AssertClose(expected[i], model.Predict(data.Row(i)), 1e-5, i);
         }
     }
 

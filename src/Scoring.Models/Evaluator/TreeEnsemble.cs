@@ -20,6 +20,7 @@ public sealed class TreeEnsemble
     private readonly double[] _meanValue;
     private readonly double _expectedValue;
     private readonly Link _link;
+    private readonly CompleteTreeLayout? _complete;
 
     [ThreadStatic]
     private static TreeShapWorkspace? t_workspace;
@@ -50,6 +51,10 @@ public sealed class TreeEnsemble
         }
 
         _expectedValue += BaseMargin;
+        if (MaxDepth is > 0 and <= CompleteTreeLayout.MaxSupportedDepth)
+        {
+            _complete = new CompleteTreeLayout(_nodes, _roots, MaxDepth);
+        }
     }
 
     /// <summary>XGBoost objective name, e.g. binary:logistic.</summary>
@@ -77,6 +82,9 @@ public sealed class TreeEnsemble
 
     /// <summary>The mean margin over the training data (the SHAP bias term).</summary>
     public double ExpectedValue => _expectedValue;
+
+    /// <summary>True when scoring uses the padded complete-tree layout (ensembles no deeper than 10).</summary>
+    internal bool UsesCompleteLayout => _complete is not null;
 
     /// <summary>True when <see cref="Predict"/> returns a probability (binary:logistic, reg:logistic).</summary>
     public bool PredictsProbability => _link == Link.Logistic;
@@ -213,6 +221,17 @@ public sealed class TreeEnsemble
         throw new ArgumentException($"features has length {length}, the model expects {NumFeatures}.", "features");
 
     private float Margin(ReadOnlySpan<float> features)
+    {
+        if (_complete is not null)
+        {
+            return _complete.Margin(features, BaseMargin);
+        }
+
+        return PointerMargin(features);
+    }
+
+    /// <summary>Walks the pointer layout; used for deep ensembles, and by tests as a second evaluator.</summary>
+    internal float PointerMargin(ReadOnlySpan<float> features)
     {
         ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
         ref var x = ref MemoryMarshal.GetReference(features);
