@@ -89,6 +89,7 @@ internal sealed class CustomerSimulator
     private double _outstanding;     // unpaid part of the last statement
     private double _lastStatement;
     private int _repayDay;
+    private Repayment? _pendingRepayment;
     private double _repayAmount;
     private bool _repayLate;
     private int _recentLate;
@@ -727,8 +728,6 @@ internal sealed class CustomerSimulator
             DueDate = new Timestamp { Seconds = dueSeconds },
         };
     }
-
-    private Repayment? _pendingRepayment;
 
     private void ApplyRepayment(int d)
     {

@@ -13,7 +13,10 @@ internal sealed record BinaryRunSpec(
     IReadOnlyList<string> FeatureTypes,
     IReadOnlyList<CategoryMapping> Categories,
     IReadOnlyList<string> Notes,
-    int Seed);
+    int Seed,
+    Scoring.V1.ModelKind Served = Scoring.V1.ModelKind.Unspecified,
+    string? OfferId = null,
+    Scoring.Models.Packages.TrainingWindow? Window = null);
 
 /// <summary>The outcome of one binary run.</summary>
 internal sealed record BinaryRunResult(BinaryMetrics Model, BinaryMetrics Baseline, int Rounds, string PackageDirectory);
@@ -45,9 +48,24 @@ internal static class BinaryTraining
         var input = new ReportInput(spec.Title, spec.LabelDefinition, spec.SplitDescription, train.Rows, train.PositiveRate,
             modelMetrics, "logistic regression", baselineMetrics, importance, trainingInfo, spec.Notes);
         await EvaluationReport.WriteAsync(outDirectory, input, cancellationToken);
-        var manifest = new PackageManifest(spec.Name, Version(), spec.Kind, parameters.Objective, train.FeatureNames, spec.FeatureTypes,
-            spec.Categories, spec.LabelDefinition, EvaluationReport.ManifestMetrics(input), trainingInfo);
-        await PackageOutput.WriteAsync(outDirectory, manifest, model.ModelJson, cancellationToken);
+        var metrics = EvaluationReport.ManifestMetrics(input);
+        if (spec.Served == Scoring.V1.ModelKind.Unspecified)
+        {
+            var manifest = new PackageManifest(spec.Name, Version(), spec.Kind, parameters.Objective, train.FeatureNames, spec.FeatureTypes,
+                spec.Categories, spec.LabelDefinition, metrics, trainingInfo);
+            await PackageOutput.WriteAsync(outDirectory, manifest, model.ModelJson, cancellationToken);
+        }
+        else
+        {
+            // Churn risk bands as multiples of the base rate: 2×, 5× and 10× the training churn rate.
+            var rate = train.PositiveRate;
+            var bands = spec.Served == Scoring.V1.ModelKind.Churn
+                ? new Scoring.Models.Packages.ScoreBands(0, Math.Min(1, 2 * rate), Math.Min(1, 5 * rate), Math.Min(1, 10 * rate))
+                : null;
+            var served = new ServedModel(spec.Name, spec.Served, spec.OfferId, spec.FeatureTypes, spec.Window!,
+                new Scoring.Models.Packages.SnapshotInfo(spec.Name + "-train", DateTimeOffset.UtcNow, train.Rows), metrics, bands);
+            PackageOutput.WriteServed(outDirectory, served, model.ModelJson, test);
+        }
         return new BinaryRunResult(modelMetrics, baselineMetrics, model.Result.Rounds, outDirectory);
     }
 

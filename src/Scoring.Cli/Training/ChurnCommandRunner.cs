@@ -38,8 +38,12 @@ internal static class ChurnCommandRunner
             [
                 string.Create(c, $"Recency-only baseline (score = days since last transaction) on the test snapshot: ROC-AUC {recency:0.0000}."),
                 "Features come from FeatureReplay (the serving code) with event_time ≤ snapshot; labels only from events strictly after it.",
+                "Risk bands (manifest score_bands): medium from 2×, high from 5×, critical from 10× the training churn rate.",
             ],
-            seed);
+            seed,
+            Scoring.V1.ModelKind.Churn,
+            null,
+            new Scoring.Models.Packages.TrainingWindow(DateOnly.FromDateTime(first.UtcDateTime), DateOnly.FromDateTime((snapshots[testIndex] + SnapshotPlan.Horizon).UtcDateTime)));
         return await BinaryTraining.RunAsync(spec, train, validation, test, outDirectory, cancellationToken);
     }
 

@@ -38,12 +38,12 @@ internal static class EvaluationReport
     {
         ["test_rows"] = input.Model.Count,
         ["test_positive_rate"] = input.Model.Count == 0 ? 0 : input.Model.Positives / (double)input.Model.Count,
-        ["roc_auc"] = Round(input.Model.RocAuc),
+        ["auc_roc"] = Round(input.Model.RocAuc),
         ["pr_auc"] = Round(input.Model.PrAuc),
         ["log_loss"] = Round(input.Model.LogLoss),
         ["brier"] = Round(input.Model.Brier),
         ["top_decile_lift"] = Round(input.Model.Deciles.Count > 0 ? input.Model.Deciles[0].Lift : double.NaN),
-        ["baseline_roc_auc"] = Round(input.Baseline.RocAuc),
+        ["baseline_auc_roc"] = Round(input.Baseline.RocAuc),
         ["baseline_pr_auc"] = Round(input.Baseline.PrAuc),
         ["baseline_log_loss"] = Round(input.Baseline.LogLoss),
     };

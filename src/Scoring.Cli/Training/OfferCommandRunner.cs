@@ -57,7 +57,10 @@ internal static class OfferCommandRunner
                 ChurnTraining.FeatureTypes,
                 [],
                 ["One model per offer id: acceptance depends on offer-specific fit (tier, habits, stage), which a per-offer model captures directly."],
-                seed);
+                seed,
+                Scoring.V1.ModelKind.OfferPropensity,
+                offer,
+                new Scoring.Models.Packages.TrainingWindow(DateOnly.FromDateTime(first.UtcDateTime), DateOnly.FromDateTime((snapshots[testIndex] + Window).UtcDateTime)));
             results.Add((offer, await BinaryTraining.RunAsync(spec, train, validation, test, Path.Combine(outDirectory, offer), cancellationToken)));
         }
 

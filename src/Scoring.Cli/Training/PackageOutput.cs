@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Scoring.Models.Packages;
+using Scoring.V1;
 
 namespace Scoring.Cli.Training;
 
@@ -13,6 +15,35 @@ internal static class PackageOutput
     public const string ModelFile = "model.json";
     public const string ManifestFile = "manifest.json";
 
+    public const string CreatedBy = "scoring-cli 1.0.0";
+
+    /// <summary>
+    /// A package the service loads (churn, offer propensity, value): built and validated by
+    /// <see cref="ModelPackageWriter"/>, with golden rows from the test set.
+    /// </summary>
+    public static ModelPackage WriteServed(string directory, ServedModel served, byte[] modelJson, Dataset goldenSource)
+    {
+        var manifest = new ModelManifest
+        {
+            Name = served.Name,
+            Version = BinaryTraining.Version(),
+            Kind = served.Kind,
+            OfferId = served.OfferId,
+            Features = goldenSource.FeatureNames.Zip(served.FeatureTypes, (n, t) => new ModelFeature(n, t)).ToArray(),
+            TrainingWindow = served.Window,
+            Snapshot = served.Snapshot,
+            Metrics = served.Metrics,
+            ScoreBands = served.ScoreBands,
+            TierCutPoints = served.TierCutPoints,
+            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedBy = CreatedBy,
+        };
+        var rows = Math.Min(20, goldenSource.Rows);
+        var package = ModelPackageWriter.Build(modelJson, manifest, goldenSource.Features.AsSpan(0, rows * goldenSource.Columns));
+        package.WriteDirectory(directory);
+        return package;
+    }
+
     public static async Task WriteAsync(string directory, PackageManifest manifest, byte[] modelJson, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
@@ -22,6 +53,19 @@ internal static class PackageOutput
     }
 }
 
+/// <summary>What a served package declares besides the model and its features.</summary>
+internal sealed record ServedModel(
+    string Name,
+    ModelKind Kind,
+    string? OfferId,
+    IReadOnlyList<string> FeatureTypes,
+    TrainingWindow Window,
+    SnapshotInfo? Snapshot,
+    IReadOnlyDictionary<string, double> Metrics,
+    ScoreBands? ScoreBands = null,
+    IReadOnlyList<double>? TierCutPoints = null);
+
+/// <summary>The manifest of a generic `train csv` package (not served; keeps the category mappings).</summary>
 internal sealed record PackageManifest(
     string Name,
     string Version,

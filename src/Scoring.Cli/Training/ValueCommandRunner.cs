@@ -78,15 +78,12 @@ internal static class ValueCommandRunner
             ["baseline_r2"] = Math.Round(baselineStats.R2, 5),
             ["baseline_spearman"] = Math.Round(baselineStats.Spearman, 5),
         };
-        var tiers = new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["hnw_min_value"] = Math.Round(thresholds[0], 2),
-            ["potential_min_value"] = Math.Round(thresholds[1], 2),
-            ["mass_min_value"] = Math.Round(thresholds[2], 2),
-        };
-        var manifest = new PackageManifest("value", BinaryTraining.Version(), "value", parameters.Objective, names, ChurnTraining.FeatureTypes, [],
-            LabelDefinition, metrics, BinaryTraining.TrainingInfo(parameters, model, train, validation, test), tiers);
-        await PackageOutput.WriteAsync(outDirectory, manifest, model.ModelJson, cancellationToken);
+        // Ascending cut points: Basic below the first, Mass from it, Potential from the second, HNW from the third.
+        double[] cuts = [Math.Round(thresholds[2], 2), Math.Round(thresholds[1], 2), Math.Round(thresholds[0], 2)];
+        var served = new ServedModel("value", Scoring.V1.ModelKind.Value, null, ChurnTraining.FeatureTypes,
+            new Scoring.Models.Packages.TrainingWindow(DateOnly.FromDateTime(first.UtcDateTime), DateOnly.FromDateTime((s + Horizon).UtcDateTime)),
+            new Scoring.Models.Packages.SnapshotInfo("value-train", s, train.Rows), metrics, TierCutPoints: cuts);
+        PackageOutput.WriteServed(outDirectory, served, model.ModelJson, test);
         return string.Create(CultureInfo.InvariantCulture, $"test R² {modelStats.R2:0.000}, Spearman {modelStats.Spearman:0.000} (last-year baseline R² {baselineStats.R2:0.000}, Spearman {baselineStats.Spearman:0.000}) → {outDirectory}");
     }
 

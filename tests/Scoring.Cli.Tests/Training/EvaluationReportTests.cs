@@ -31,7 +31,7 @@ public sealed class EvaluationReportTests
         }
 
         var metrics = EvaluationReport.ManifestMetrics(input);
-        Assert.Equal(Math.Round(model.RocAuc, 5), metrics["roc_auc"]);
+        Assert.Equal(Math.Round(model.RocAuc, 5), metrics["auc_roc"]);
         Assert.Equal(500, metrics["test_rows"]);
     }
 }

@@ -45,7 +45,7 @@ public sealed class TrainCsvTests
         var features = manifest["features"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToArray();
         Assert.Equal(["segment", "balance", "contacts"], features);
         Assert.Equal(["basic, plus", "gold", "silver"], manifest["categories"]!["segment"]!.AsArray().Select(v => v!.GetValue<string>()));
-        var auc = manifest["metrics"]!["roc_auc"]!.GetValue<double>();
+        var auc = manifest["metrics"]!["auc_roc"]!.GetValue<double>();
         Assert.InRange(auc, 0.65, 0.95);
 
         var model = TreeEnsemble.LoadFile(Path.Combine(output, PackageOutput.ModelFile));

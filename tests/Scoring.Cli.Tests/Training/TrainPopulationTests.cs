@@ -42,7 +42,12 @@ public sealed class TrainPopulationTests(TinyPopulationFixture population) : ICl
         var names = manifest["features"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToArray();
         Assert.Equal(FeatureCatalogue.Definitions.Select(d => d.Name), names);
         Assert.Equal("binary:logistic", manifest["objective"]!.GetValue<string>());
-        Assert.True(manifest["metrics"]!["roc_auc"]!.GetValue<double>() > 0.6);
+        // The service's loader accepts it: manifest validation and golden rows re-scored.
+        var package = Scoring.Models.Packages.ModelPackage.Load(output);
+        Assert.Equal(Scoring.V1.ModelKind.Churn, package.Manifest.Kind);
+        Assert.NotNull(package.Manifest.ScoreBands);
+        Assert.NotEmpty(package.Manifest.GoldenRows);
+        Assert.True(manifest["metrics"]!["auc_roc"]!.GetValue<double>() > 0.6);
 
         var model = TreeEnsemble.LoadFile(Path.Combine(output, PackageOutput.ModelFile));
         Assert.Equal(FeatureCatalogue.Count, model.NumFeatures);
@@ -79,9 +84,10 @@ public sealed class TrainPopulationTests(TinyPopulationFixture population) : ICl
         await ValueCommandRunner.RunAsync(Events, Profiles, output, 1, CancellationToken.None);
 
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, PackageOutput.ManifestFile)))!;
-        var t = manifest["thresholds"]!;
-        Assert.True(t["hnw_min_value"]!.GetValue<double>() > t["potential_min_value"]!.GetValue<double>());
-        Assert.True(t["potential_min_value"]!.GetValue<double>() > t["mass_min_value"]!.GetValue<double>());
+        var cuts = manifest["tier_cut_points"]!.AsArray().Select(c => c!.GetValue<double>()).ToArray();
+        Assert.Equal(3, cuts.Length);
+        Assert.True(cuts[0] < cuts[1] && cuts[1] < cuts[2]);
+        Assert.Equal("value", Scoring.Models.Packages.ModelPackage.Load(output).Manifest.Name);
         Assert.True(manifest["metrics"]!["spearman"]!.GetValue<double>() > 0.5);
         Assert.Equal("reg:tweedie", manifest["objective"]!.GetValue<string>());
         Assert.Equal(FeatureCatalogue.Count, TreeEnsemble.LoadFile(Path.Combine(output, PackageOutput.ModelFile)).NumFeatures);
