@@ -19,7 +19,7 @@ for proj in tests/*.Tests/*.csproj; do
   name=$(basename "$proj" .csproj)
   log=".test/$name.log"
   echo "== $name"
-  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$log" 2>&1
+  dotnet test "$proj" -c Release --no-build -nologo >"$log" 2>&1
   rc=$?
   summary=$(grep -E '(Passed|Failed)!? +- +Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tail -1)
   if [ -z "$summary" ]; then

@@ -54,12 +54,12 @@ public sealed class RedisStreamTests(RedisServerFixture redis) : IClassFixture<R
     [Fact]
     public async Task StreamReadGroup_BlockWithNothingNew_ReturnsEmptyAfterBlock()
     {
-        await using var client = await ConnectAsync(redis.Server, o => o.CommandTimeout = TimeSpan.FromMilliseconds(300));
+        await using var client = await ConnectAsync(redis.Server, o => o.CommandTimeout = TimeSpan.FromMilliseconds(1500));
         var stream = Key("quiet");
         await client.StreamCreateGroupAsync(stream, "g");
 
         // BLOCK longer than the command timeout: the timeout is extended by the block time.
-        var read = await client.StreamReadGroupAsync("g", "c", [stream], block: TimeSpan.FromMilliseconds(600));
+        var read = await client.StreamReadGroupAsync("g", "c", [stream], block: TimeSpan.FromMilliseconds(2000));
 
         Assert.Empty(read);
     }
