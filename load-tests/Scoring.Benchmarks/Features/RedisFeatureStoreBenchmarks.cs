@@ -26,8 +26,15 @@ public class RedisFeatureStoreBenchmarks
     private Event[] _batch = [];
     private long _next;
 
+    // Synchronous entry points: the in-process toolchain did not await an async GlobalSetup
+    // before the second benchmark's workload (seen as a null store); harness code only.
     [GlobalSetup]
-    public async Task Setup()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         var port = FreePort();
         _redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
@@ -65,8 +72,7 @@ public class RedisFeatureStoreBenchmarks
         }).ToArray();
     }
 
-    [GlobalCleanup]
-    public async Task Cleanup()
+    private async Task CleanupAsync()
     {
         await _client.DisposeAsync();
         _redis?.Kill();
