@@ -40,7 +40,21 @@ public sealed class RedisClient : RedisCommands, IAsyncDisposable
     public string Endpoint { get; }
 
     /// <summary>True when at least one connection of the pool is usable (for health probes).</summary>
-    public bool IsConnected => _slots.Any(static s => s.IsConnected);
+    public bool IsConnected
+    {
+        get
+        {
+            foreach (var slot in _slots)
+            {
+                if (slot.IsConnected)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>The options in use (a validated copy).</summary>
     public RedisOptions Options => _options;

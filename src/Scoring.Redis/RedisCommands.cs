@@ -60,7 +60,7 @@ public abstract partial class RedisCommands
     /// The buffer must stay valid until the task completes.
     /// </summary>
     public ValueTask<int> GetIntoAsync(string key, Memory<byte> destination, CancellationToken cancellationToken = default) =>
-        Key1("GET", "$3\r\nGET\r\n"u8, key, new ReplyReader<int>((ref r) => r.ReadInto(destination.Span)), cancellationToken);
+        Key1(new ReadIntoOperation("GET", destination), "$3\r\nGET\r\n"u8, key, cancellationToken);
 
     /// <summary>SET with optional expiry (PX) and NX/XX; returns false when the condition prevented the write.</summary>
     public ValueTask<bool> SetAsync(string key, RedisValue value, TimeSpan? expiry = null, RedisSetCondition condition = RedisSetCondition.Always, CancellationToken cancellationToken = default)
@@ -167,7 +167,7 @@ public abstract partial class RedisCommands
 
     /// <summary>HGET copied into the caller's buffer; returns the length or -1 when missing.</summary>
     public ValueTask<int> HashGetIntoAsync(string key, string field, Memory<byte> destination, CancellationToken cancellationToken = default) =>
-        Key2("HGET", "$4\r\nHGET\r\n"u8, key, field, new ReplyReader<int>((ref r) => r.ReadInto(destination.Span)), cancellationToken);
+        Key2(new ReadIntoOperation("HGET", destination), "$4\r\nHGET\r\n"u8, key, field, cancellationToken);
 
     /// <summary>HSET of one field; true when the field is new.</summary>
     public ValueTask<bool> HashSetAsync(string key, string field, RedisValue value, CancellationToken cancellationToken = default)
@@ -361,10 +361,12 @@ public abstract partial class RedisCommands
         return ms > 0 ? ms : throw new ArgumentOutOfRangeException(parameter, expiry, "The expiry must be positive.");
     }
 
-    private protected ValueTask<T> Key1<T>(string name, ReadOnlySpan<byte> framedName, string key, ReplyReader<T> read, CancellationToken cancellationToken)
+    private protected ValueTask<T> Key1<T>(string name, ReadOnlySpan<byte> framedName, string key, ReplyReader<T> read, CancellationToken cancellationToken) =>
+        Key1(new PendingOperation<T>(name, read), framedName, key, cancellationToken);
+
+    private protected ValueTask<T> Key1<T>(PendingOperation<T> op, ReadOnlySpan<byte> framedName, string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var op = new PendingOperation<T>(name, read);
         using (var w = new CommandWriter(GetSink(), op, cancellationToken))
         {
             w.Command(framedName, 1);
@@ -375,11 +377,13 @@ public abstract partial class RedisCommands
         return op.Task;
     }
 
-    private protected ValueTask<T> Key2<T>(string name, ReadOnlySpan<byte> framedName, string key, string arg, ReplyReader<T> read, CancellationToken cancellationToken)
+    private protected ValueTask<T> Key2<T>(string name, ReadOnlySpan<byte> framedName, string key, string arg, ReplyReader<T> read, CancellationToken cancellationToken) =>
+        Key2(new PendingOperation<T>(name, read), framedName, key, arg, cancellationToken);
+
+    private protected ValueTask<T> Key2<T>(PendingOperation<T> op, ReadOnlySpan<byte> framedName, string key, string arg, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(arg);
-        var op = new PendingOperation<T>(name, read);
         using (var w = new CommandWriter(GetSink(), op, cancellationToken))
         {
             w.Command(framedName, 2);

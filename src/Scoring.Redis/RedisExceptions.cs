@@ -66,4 +66,10 @@ public sealed class RedisProtocolException : RedisException
         : base(message)
     {
     }
+
+    /// <summary>Creates the exception with the decoding error that caused it.</summary>
+    public RedisProtocolException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
 }

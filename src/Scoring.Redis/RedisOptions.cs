@@ -112,9 +112,9 @@ public sealed class RedisOptions
             throw Invalid(nameof(TlsServerName), "must not be empty");
         }
 
-        if (MaxBulkLength < 1024)
+        if (MaxBulkLength is < 1024 or > 1024L * 1024 * 1024)
         {
-            throw Invalid(nameof(MaxBulkLength), "must be at least 1024");
+            throw Invalid(nameof(MaxBulkLength), "must be between 1 KB and 1 GB");
         }
 
         if (MaxAggregateLength < 16)

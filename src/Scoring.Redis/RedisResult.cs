@@ -101,7 +101,7 @@ public sealed class RedisResult
         RedisResultType.Double => _double,
         RedisResultType.Integer => _integer,
         RedisResultType.SimpleString or RedisResultType.BulkString or RedisResultType.VerbatimString
-            => Protocol.RespReader.ParseDouble(new System.Buffers.ReadOnlySequence<byte>(_bytes!)),
+            => Protocol.RespReader.ParseDouble(_bytes),
         _ => throw Mismatch("a double"),
     };
 

@@ -92,6 +92,21 @@ public sealed class RespFramerTests
         Assert.Equal("SimpleString:NEXT", Describe(rest.Buffer));
     }
 
+    [Theory]
+    [MemberData(nameof(Replies))]
+    public void TryFrameSpan_TruncatedAtEveryByte_WaitsForMore(string wire, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(wire);
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.False(RespFramer.TryFrame(bytes.AsSpan(0, length), RespLimits.Default, out _, out _), $"framed {length} of {bytes.Length} bytes");
+        }
+
+        Assert.True(RespFramer.TryFrame(bytes.AsSpan(), RespLimits.Default, out var consumed, out _));
+        Assert.Equal(bytes.Length, consumed);
+        Assert.NotEmpty(expected);
+    }
+
     [Fact]
     public void TryFrame_PushMessage_IsReportedAsPush()
     {
@@ -166,12 +181,13 @@ public sealed class RespFramerTests
     }
 
     [Fact]
-    public void ReadLease_BulkSplitAcrossSegments_CopiesPayloadIntoPooledBuffer()
+    public void ReadLease_BulkFramedAcrossSegments_CopiesPayloadIntoPooledBuffer()
     {
         var payload = Enumerable.Range(0, 1500).Select(i => (byte)i).ToArray();
         var wire = Encoding.ASCII.GetBytes("$1500\r\n").Concat(payload).Concat("\r\n"u8.ToArray()).ToArray();
         var sequence = Segments.Create(wire[..300], wire[300..900], wire[900..]);
-        var reader = new RespReader(sequence);
+        Assert.True(RespFramer.TryFrame(sequence, RespLimits.Default, out var end, out _));
+        var reader = new RespReader(sequence.Slice(0, end).ToArray());
         using var lease = reader.ReadLease();
         Assert.NotNull(lease);
         Assert.Equal(payload, lease.Span.ToArray());
@@ -180,7 +196,7 @@ public sealed class RespFramerTests
     [Fact]
     public void ReadInto_ValueLargerThanDestination_ThrowsNamingTheSizes()
     {
-        var reader = new RespReader(new ReadOnlySequence<byte>("$5\r\nhello\r\n"u8.ToArray()));
+        var reader = new RespReader("$5\r\nhello\r\n"u8);
         var buffer = new byte[3];
         try
         {
@@ -196,14 +212,14 @@ public sealed class RespFramerTests
     [Fact]
     public void TryReadError_ErrorReply_ExposesPrefix()
     {
-        var reader = new RespReader(new ReadOnlySequence<byte>("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"u8.ToArray()));
+        var reader = new RespReader("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"u8);
         Assert.True(reader.TryReadError(out var error));
         Assert.Equal("WRONGTYPE", error!.Prefix);
     }
 
     private static string Describe(ReadOnlySequence<byte> reply)
     {
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.ToArray());
         return Describe(reader.ReadResult());
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Tasks.Sources;
 using Scoring.Redis.Protocol;
@@ -34,7 +33,7 @@ internal abstract class PendingOperation
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;
 
     /// <summary>Called by the reader loop with exactly one framed reply.</summary>
-    public abstract void OnReply(in ReadOnlySequence<byte> reply);
+    public abstract void OnReply(ReadOnlySpan<byte> reply);
 
     /// <summary>Fails the operation unless it already completed.</summary>
     public abstract void Fail(Exception exception);
@@ -45,13 +44,13 @@ internal abstract class PendingOperation
 }
 
 /// <summary>A pending operation that produces a <typeparamref name="T"/> through a <see cref="ValueTask{T}"/>.</summary>
-internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T>
+internal class PendingOperation<T> : PendingOperation, IValueTaskSource<T>
 {
-    private readonly ReplyReader<T> _read;
+    private readonly ReplyReader<T>? _read;
     private ManualResetValueTaskSourceCore<T> _core;
     private CancellationTokenRegistration _cancellation;
 
-    public PendingOperation(string command, ReplyReader<T> read)
+    public PendingOperation(string command, ReplyReader<T>? read)
         : base(command)
     {
         _read = read;
@@ -61,7 +60,7 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
 
     public ValueTask<T> Task => new(this, _core.Version);
 
-    public override void OnReply(in ReadOnlySequence<byte> reply)
+    public override void OnReply(ReadOnlySpan<byte> reply)
     {
         if (IsCompleted)
         {
@@ -78,11 +77,17 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
                 return;
             }
 
-            value = _read(ref reader);
+            value = Read(ref reader);
         }
-        catch (Exception ex) when (ex is RedisException or ArgumentException or InvalidCastException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is RedisException or ArgumentException)
         {
             Fail(ex);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // The reply was framed, so the connection is still in step: only this caller fails.
+            Fail(new RedisProtocolException($"The reply to {Command} has an unexpected shape: {ex.Message}", ex));
             return;
         }
 
@@ -97,6 +102,9 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
             disposable.Dispose();
         }
     }
+
+    /// <summary>Decodes the (non-error) reply; subclasses with per-call state override it.</summary>
+    protected virtual T Read(ref RespReader reader) => _read!(ref reader);
 
     public override void Fail(Exception exception)
     {
@@ -122,4 +130,10 @@ internal sealed class PendingOperation<T> : PendingOperation, IValueTaskSource<T
 
     void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
+}
+
+/// <summary>GET/HGET copied into the caller's buffer: the buffer lives in the operation, so no closure is allocated.</summary>
+internal sealed class ReadIntoOperation(string command, Memory<byte> destination) : PendingOperation<int>(command, null)
+{
+    protected override int Read(ref RespReader reader) => reader.ReadInto(destination.Span);
 }

@@ -346,6 +346,20 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
             steps.Add(select.Task);
         }
 
+        if (steps.Count == 0)
+        {
+            // Prove the connection works end to end before reporting it connected (with TLS 1.3
+            // a rejected client certificate only shows after the handshake).
+            var ping = new PendingOperation<bool>("PING", Replies.Status);
+            using (var w = new CommandWriter(this, ping, CancellationToken.None))
+            {
+                w.Command("$4\r\nPING\r\n"u8, 0);
+                w.End();
+            }
+
+            steps.Add(ping.Task);
+        }
+
         return AwaitAll(steps);
 
         static async ValueTask<bool> AwaitAll(List<ValueTask<bool>> steps)
@@ -389,8 +403,9 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex)
         {
+            // Whatever stops the send loop must end the connection, or callers would wait forever.
             Fail(ex);
         }
 
@@ -472,7 +487,7 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
             }
             else if (_pending.TryDequeue(out var operation))
             {
-                operation.OnReply(reply);
+                Deliver(operation, reply);
             }
             else
             {
@@ -485,6 +500,28 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
         return buffer.Start;
     }
 
+    private static void Deliver(PendingOperation operation, in ReadOnlySequence<byte> reply)
+    {
+        if (reply.IsSingleSegment)
+        {
+            operation.OnReply(reply.FirstSpan);
+            return;
+        }
+
+        // Split across receive segments: decode from one pooled contiguous copy.
+        var length = (int)reply.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            reply.CopyTo(rented);
+            operation.OnReply(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     private void DispatchPush(in ReadOnlySequence<byte> reply)
     {
         if (_onPush is null)
@@ -492,7 +529,7 @@ internal sealed class RedisConnection : ICommandSink, IAsyncDisposable
             return;
         }
 
-        var reader = new RespReader(reply);
+        var reader = new RespReader(reply.ToArray());
         var message = reader.ReadResult();
         try
         {

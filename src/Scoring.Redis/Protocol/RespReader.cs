@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -6,18 +5,20 @@ using System.Text;
 namespace Scoring.Redis.Protocol;
 
 /// <summary>
-/// Reads values from one reply that <see cref="RespFramer"/> has already found complete, so it
-/// never waits for data. Attributes (<c>|</c>) are skipped wherever they appear. Typed reads
+/// Reads values from one contiguous reply that <see cref="RespFramer"/> has already found
+/// complete, so it never waits for data (a reply split across receive segments is copied into
+/// one pooled buffer first). Attributes (<c>|</c>) are skipped wherever they appear. Typed reads
 /// decode straight from the receive buffer: no intermediate reply objects.
 /// </summary>
 internal ref struct RespReader
 {
-    private static readonly RespLimits s_trusted = new(long.MaxValue, long.MaxValue, int.MaxValue, int.MaxValue);
-    private SequenceReader<byte> _reader;
+    private readonly ReadOnlySpan<byte> _buffer;
+    private int _position;
 
-    public RespReader(in ReadOnlySequence<byte> reply)
+    public RespReader(ReadOnlySpan<byte> reply)
     {
-        _reader = new SequenceReader<byte>(reply);
+        _buffer = reply;
+        _position = 0;
         Prefix = 0;
         Length = 0;
         Line = default;
@@ -30,7 +31,7 @@ internal ref struct RespReader
     public long Length { get; private set; }
 
     /// <summary>The header line content for simple types.</summary>
-    public ReadOnlySequence<byte> Line { get; private set; }
+    public ReadOnlySpan<byte> Line { get; private set; }
 
     /// <summary>True when the value read last is a null (RESP3 <c>_</c>, <c>$-1</c> or <c>*-1</c>).</summary>
     public readonly bool IsNull => Prefix == (byte)'_' || (Length == -1 && Prefix is (byte)'$' or (byte)'*');
@@ -63,7 +64,7 @@ internal ref struct RespReader
     /// </summary>
     public bool TryReadError(out RedisServerException? error)
     {
-        var saved = _reader;
+        var saved = _position;
         ReadHeader();
         if (Prefix == (byte)'-')
         {
@@ -77,21 +78,21 @@ internal ref struct RespReader
             return true;
         }
 
-        _reader = saved;
+        _position = saved;
         error = null;
         return false;
     }
 
     /// <summary>After a bulk header: the payload (without CRLF); advances past it.</summary>
-    public ReadOnlySequence<byte> ReadPayload()
+    public ReadOnlySpan<byte> ReadPayload()
     {
         if (Length < 0)
         {
             return default;
         }
 
-        var payload = _reader.UnreadSequence.Slice(0, Length);
-        _reader.Advance(Length + 2);
+        var payload = _buffer.Slice(_position, (int)Length);
+        _position += (int)Length + 2;
         return payload;
     }
 
@@ -103,7 +104,7 @@ internal ref struct RespReader
             case (byte)'$' or (byte)'!' or (byte)'=':
                 if (Length >= 0)
                 {
-                    _reader.Advance(Length + 2);
+                    _position += (int)Length + 2;
                 }
 
                 break;
@@ -200,7 +201,7 @@ internal ref struct RespReader
             return null;
         }
 
-        ReadOnlySequence<byte> payload;
+        ReadOnlySpan<byte> payload;
         switch (Prefix)
         {
             case (byte)'$':
@@ -216,7 +217,7 @@ internal ref struct RespReader
                 throw Unexpected("a bulk string");
         }
 
-        var lease = RedisLease.Rent((int)payload.Length);
+        var lease = RedisLease.Rent(payload.Length);
         payload.CopyTo(lease.Span);
         return lease;
     }
@@ -243,7 +244,7 @@ internal ref struct RespReader
         }
 
         payload.CopyTo(destination);
-        return (int)payload.Length;
+        return payload.Length;
     }
 
     /// <summary>Reads an integer (also accepts a numeric bulk string).</summary>
@@ -269,13 +270,13 @@ internal ref struct RespReader
             return null;
         }
 
-        ReadOnlySequence<byte> text = Prefix switch
+        ReadOnlySpan<byte> text = Prefix switch
         {
             (byte)':' or (byte)'+' => Line,
             (byte)'$' => ReadPayload(),
             _ => throw Unexpected("an integer"),
         };
-        if (!RespFramer.TryParseInt64(text, out var value))
+        if (!Utf8Parser.TryParse(text, out long value, out var consumed) || consumed != text.Length || text.IsEmpty)
         {
             throw new RedisProtocolException($"'{Encoding.UTF8.GetString(text)}' is not a valid 64-bit integer.");
         }
@@ -299,7 +300,7 @@ internal ref struct RespReader
             return null;
         }
 
-        ReadOnlySequence<byte> text = Prefix switch
+        ReadOnlySpan<byte> text = Prefix switch
         {
             (byte)',' or (byte)':' or (byte)'+' => Line,
             (byte)'$' => ReadPayload(),
@@ -320,7 +321,7 @@ internal ref struct RespReader
     {
         if (Prefix == (byte)'#')
         {
-            return Line.FirstSpan is [(byte)'t'];
+            return Line is [(byte)'t'];
         }
 
         if (IsNull)
@@ -409,24 +410,8 @@ internal ref struct RespReader
         }
     }
 
-    internal static double ParseDouble(in ReadOnlySequence<byte> text)
+    internal static double ParseDouble(ReadOnlySpan<byte> span)
     {
-        Span<byte> scratch = stackalloc byte[64];
-        scoped ReadOnlySpan<byte> span;
-        if (text.IsSingleSegment)
-        {
-            span = text.FirstSpan;
-        }
-        else if (text.Length <= scratch.Length)
-        {
-            text.CopyTo(scratch);
-            span = scratch[..(int)text.Length];
-        }
-        else
-        {
-            span = text.ToArray();
-        }
-
         // RESP3 spells infinities and NaN in lower case; Redis' RESP2 replies use the same words.
         if (span.SequenceEqual("inf"u8) || span.SequenceEqual("+inf"u8))
         {
@@ -461,11 +446,16 @@ internal ref struct RespReader
 
     private void ReadRawHeader()
     {
-        if (!_reader.TryRead(out var prefix) || !RespFramer.TryReadLine(ref _reader, s_trusted, out var line))
+        var rest = _buffer[_position..];
+        var newline = rest.IndexOf((byte)'\n');
+        if (newline < 2 || rest[newline - 1] != (byte)'\r')
         {
             throw new RedisProtocolException("The reply ended unexpectedly.");
         }
 
+        var prefix = rest[0];
+        var line = rest[1..(newline - 1)];
+        _position += newline + 1;
         Prefix = prefix;
         Line = line;
         Length = prefix switch
