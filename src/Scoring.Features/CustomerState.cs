@@ -805,10 +805,10 @@ public sealed class CustomerState
             w.Byte(x);
         }
 
-        for (var i = _days.Count - 1; i >= 0; i--)
+        var daySpan = CollectionsMarshal.AsSpan(_days);
+        for (var i = daySpan.Length - 1; i >= 0; i--)
         {
-            var b = _days[i];
-            WriteBucket(ref w, ref b.Values);
+            WriteBucket(ref w, ref daySpan[i].Values);
         }
 
         // Month buckets newest first: the first key relative to the base month, then gaps (>= 1).
@@ -1005,6 +1005,13 @@ public sealed class CustomerState
             bitmap[i] = r.Byte();
         }
 
+        var present = 0;
+        foreach (var x in bitmap)
+        {
+            present += System.Numerics.BitOperations.PopCount(x);
+        }
+
+        _days.Capacity = present; // one allocation instead of doubling from 4
         for (var i = span - 1; i >= 0; i--)
         {
             if ((bitmap[i >> 3] & (1 << (i & 7))) != 0)

@@ -12,7 +12,8 @@ namespace Scoring.Features.Tests;
 public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutputHelper output) : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private static readonly DateTimeOffset s_end = Ev.At(2025, 12, 31, 18);
-    private static readonly FeatureStoreOptions s_options = new() { Clock = new StoppedClock(s_end.AddDays(1)) };
+    // A generous attempt cap: these tests check that nothing is lost under contention, not the cap.
+    private static readonly FeatureStoreOptions s_options = new() { Clock = new StoppedClock(s_end.AddDays(1)), MaxCompareAndSetAttempts = 500 };
     private RedisClient _client = null!;
 
     public async Task InitializeAsync() => _client = await Connect();

@@ -44,6 +44,16 @@ public sealed class RedisFeatureStore
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _options = options ?? new FeatureStoreOptions();
+        if (_options.Lateness < TimeSpan.Zero || _options.Lateness > CustomerState.MaxLateness)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Lateness, "Lateness must be between 0 and 150 days.");
+        }
+
+        if (_options.MaxCompareAndSetAttempts < 1 || _options.MaxReadBatch < 1 || _options.MaxRejectionsListed < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Attempts and read batch must be at least 1; rejections listed at least 0.");
+        }
+
         _applyOptions = new ApplyOptions { Lateness = _options.Lateness, Clock = _options.Clock };
     }
 
