@@ -1,0 +1,35 @@
+using System.Text;
+using Scoring.Features.Streams;
+using Scoring.Features.Tests.Support;
+using Scoring.Redis;
+
+namespace Scoring.Features.Tests.Streams;
+
+public sealed class StreamEntryFormatTests
+{
+    [Fact]
+    public void TryDecode_EncodedEvent_ReturnsEqualEvent()
+    {
+        var e = Ev.Purchase(Ev.At(2025, 3, 1), 42.5);
+        var entry = new RedisStreamEntry("1-0", [new("trace", "x"u8.ToArray()), new(StreamEntryFormat.EventField, StreamEntryFormat.Encode(e))]);
+
+        Assert.True(StreamEntryFormat.TryDecode(entry, out var decoded, out var error));
+
+        Assert.Null(error);
+        Assert.Equal(e, decoded);
+    }
+
+    [Theory]
+    [InlineData("payload", "no protobuf here")]
+    [InlineData("e", "\u00ff\u00ff\u00ff\u00ff")]
+    [InlineData("e", "not protobuf")]
+    public void TryDecode_MissingOrGarbledField_ReturnsUndecodable(string field, string value)
+    {
+        var entry = new RedisStreamEntry("1-0", [new(field, Encoding.Latin1.GetBytes(value))]);
+
+        Assert.False(StreamEntryFormat.TryDecode(entry, out var decoded, out var error));
+
+        Assert.Null(decoded);
+        Assert.StartsWith("undecodable:", error, StringComparison.Ordinal);
+    }
+}
