@@ -9,6 +9,12 @@ using Scoring.Redis;
 //   Scoring.StreamWorker --port N --stream KEY --group NAME --consumer NAME
 //                        [--batch N] [--claim-idle-ms N] [--dead-letter KEY]
 // Prints "ready" once the group exists and the loop runs, and its totals on a graceful stop.
+// "Scoring.StreamWorker bench ..." measures the consumer rate instead (load-tests/streams/bench.sh).
+if (args.Length > 0 && args[0] == "bench")
+{
+    return await Bench.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 var arguments = Arguments.Parse(args);
 if (arguments is null)
 {
