@@ -26,20 +26,27 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartAsync(new Dictionary<string, string?>());
+
+    /// <summary>Starts Redis and the service with extra configuration on top of the ports.</summary>
+    public async Task StartAsync(IDictionary<string, string?> extraSettings)
     {
         Redis = await RedisServer.StartAsync();
         GrpcPort = TestPorts.GetFreeTcpPort();
         MetricsPort = TestPorts.GetFreeTcpPort();
-        _app = BuildApp(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(extraSettings)
         {
             ["Endpoints:Grpc"] = $"127.0.0.1:{GrpcPort}",
             ["Endpoints:Metrics"] = $"127.0.0.1:{MetricsPort}",
             ["Redis:Endpoint"] = Redis.Endpoint,
-        });
+        };
+        _app = BuildApp(settings);
         await _app.StartAsync();
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
     }
+
+    /// <summary>The service's own object of type <typeparamref name="T"/> (e.g. the feature store accessor).</summary>
+    internal T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Builds the service as Program.cs does, with configuration overrides.</summary>
     public static WebApplication BuildApp(IDictionary<string, string?> settings)
