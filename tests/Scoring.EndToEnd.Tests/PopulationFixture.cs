@@ -65,6 +65,7 @@ public sealed class PopulationFixture : IAsyncLifetime
         EventsByCustomer = byCustomer;
 
         await Service.InitializeAsync();
+        await Service.WaitServingAsync();
         foreach (var profile in Profiles.Values)
         {
             await UpsertAsync(profile);

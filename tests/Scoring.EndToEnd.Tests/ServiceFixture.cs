@@ -1,3 +1,4 @@
+using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,28 @@ public sealed class ServiceFixture : IAsyncLifetime
         _app = BuildApp(settings);
         await _app.StartAsync();
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+    }
+
+    /// <summary>Waits (generously) until health says SERVING, i.e. Redis is connected.</summary>
+    public async Task WaitServingAsync()
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = (await Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
+                "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "scoring.v1.Scoring" })).Status;
+            if (status == HealthCheckResponse.Types.ServingStatus.Serving)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"The service did not become SERVING in 60 s (last {status}).");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The service's own object of type <typeparamref name="T"/> (e.g. the feature store accessor).</summary>
