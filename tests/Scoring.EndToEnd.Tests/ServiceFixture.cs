@@ -27,12 +27,13 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
-    public Task InitializeAsync() => StartAsync(new Dictionary<string, string?>());
+    // DEBUG SLEEP lets a test make Redis slow without stopping it.
+    public Task InitializeAsync() => StartAsync(new Dictionary<string, string?>(), new RedisServerOptions { EnableDebugCommand = true });
 
     /// <summary>Starts Redis and the service with extra configuration on top of the ports.</summary>
-    public async Task StartAsync(IDictionary<string, string?> extraSettings)
+    public async Task StartAsync(IDictionary<string, string?> extraSettings, RedisServerOptions? redisOptions = null)
     {
-        Redis = await RedisServer.StartAsync();
+        Redis = await RedisServer.StartAsync(redisOptions);
         GrpcPort = TestPorts.GetFreeTcpPort();
         MetricsPort = TestPorts.GetFreeTcpPort();
         var settings = new Dictionary<string, string?>(extraSettings)
