@@ -89,7 +89,15 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
         {
             var before = await watch.BeforeProfileAsync(request.Profile.CustomerId, context.CancellationToken).ConfigureAwait(false);
             var created = await store.Store.UpsertProfileAsync(request.Profile, context.CancellationToken).ConfigureAwait(false);
-            await watch.OnProfileChangedAsync(request.Profile.CustomerId, before, context.CancellationToken).ConfigureAwait(false);
+            try
+            {
+                await watch.OnProfileChangedAsync(request.Profile.CustomerId, before, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisException)
+            {
+                // Stored; watchers miss this change rather than the caller seeing a failure.
+            }
+
             return new UpsertProfileResponse { Created = created };
         }
         catch (ProfileValidationException ex)
@@ -104,12 +112,21 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
 
     private async Task ApplyAsync(List<Event> batch, IngestSummary total, CancellationToken cancellationToken)
     {
+        // Watchers are told on a best-effort basis: their failure must not fail (or repeat) a stored batch.
+        Dictionary<string, RiskBand>? before = null;
+        try
+        {
+            before = await watch.BeforeIngestAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // The store read below fails the same way if Redis is really gone.
+        }
+
         IngestSummary summary;
         try
         {
-            var before = await watch.BeforeIngestAsync(batch, cancellationToken).ConfigureAwait(false);
             summary = await store.Store.IngestAsync(batch, cancellationToken).ConfigureAwait(false);
-            await watch.AfterIngestAsync(batch, summary, before, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or FeatureStoreConflictException)
         {
@@ -119,6 +136,15 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
 
         metrics.Record(summary, "grpc");
         Merge(total, summary);
+        try
+        {
+            await watch.AfterIngestAsync(batch, summary, before, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // The batch is stored; watchers miss this change rather than the sender seeing a failure.
+        }
+
         batch.Clear();
     }
 

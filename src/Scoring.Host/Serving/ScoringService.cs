@@ -63,27 +63,37 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
         var parts = ScoreRequest.Parse(request.Channel, request.Include, request.MaxOffers, request.MaxReasons);
 
         // One read per distinct valid id, all in flight together: the client pipelines them.
-        var reads = new Dictionary<string, Task<CustomerState?>>(StringComparer.Ordinal);
-        CancellationTokenSource guard = StoreDeadline(context);
-        try
+        var ids = new List<string>(request.CustomerIds.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in request.CustomerIds)
         {
-            foreach (var id in request.CustomerIds)
+            if (ScoreRequest.CheckCustomerId(id, "customer_id") is null && seen.Add(id))
             {
-                if (!reads.ContainsKey(id) && ScoreRequest.CheckCustomerId(id, "customer_id") is null)
+                ids.Add(id);
+            }
+        }
+
+        var states = new Dictionary<string, CustomerState?>(ids.Count, StringComparer.Ordinal);
+        using (var guard = StoreDeadline(context))
+        {
+            try
+            {
+                var reads = new Task<CustomerState?>[ids.Count];
+                for (var i = 0; i < reads.Length; i++)
                 {
-                    reads[id] = store.Store.GetStateAsync(id, guard.Token);
+                    reads[i] = store.Store.GetStateAsync(ids[i], guard.Token);
+                }
+
+                var results = await Task.WhenAll(reads).ConfigureAwait(false);
+                for (var i = 0; i < results.Length; i++)
+                {
+                    states[ids[i]] = results[i];
                 }
             }
-
-            await Task.WhenAll(reads.Values).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Translate(ex, context) is { } rpc)
-        {
-            throw rpc;
-        }
-        finally
-        {
-            guard.Dispose();
+            catch (Exception ex) when (Translate(ex, context) is { } rpc)
+            {
+                throw rpc;
+            }
         }
 
         var asOf = clock.GetUtcNow();
@@ -95,7 +105,7 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
             {
                 entry.Error = new EntryError { Code = (int)StatusCode.InvalidArgument, Message = invalid };
             }
-            else if (reads[id].Result is { } state && Exists(state))
+            else if (states[id] is { } state && Exists(state))
             {
                 entry.Scores = scorer.Score(id, state, asOf, parts);
             }
