@@ -59,6 +59,41 @@ public sealed class WatchRiskTests(PopulationFixture population)
         Assert.Equal(current.Churn.Band, pushed.Band);
     }
 
+    [Fact]
+    public async Task WatchRisk_WhileTheIngestStreamStaysOpen_PushesWithoutWaitingForItsEnd()
+    {
+        const string id = "watch-open-stream";
+        var now = DateTimeOffset.UtcNow;
+        await population.UpsertAsync(IngestTests.Profile(id));
+        await population.IngestAsync(ActiveCustomerEvents(id).Where(e => e.EventTime.ToDateTimeOffset() < now.AddDays(-40))
+            .Append(IngestTests.Purchase(id, "open-return", now.AddDays(-2), 30)));
+
+        using var cancel = new CancellationTokenSource(Generous * 2);
+        using var watch = population.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+        var initial = await NextAsync(watch);
+        Assert.Equal(RiskBand.Low, initial.Band);
+
+        // An upstream system that keeps its stream open: the events are applied (and pushed) on the
+        // service's flush interval, not when the stream ends.
+        using var ingest = population.Channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents", new CallOptions(CancellationToken: cancel.Token));
+        for (var i = 1; i <= 4; i++)
+        {
+            await ingest.RequestStream.WriteAsync(new Event
+            {
+                EventId = $"open-complaint-{i}", CustomerId = id, EventTime = Timestamp.FromDateTimeOffset(now.AddMinutes(-10 + i)),
+                ServiceContact = new ServiceContact { ContactId = $"o{i}", Kind = ContactKind.Complaint, Action = ContactAction.Opened, Topic = ContactTopic.Rates, Channel = Channel.CallCentre },
+            });
+        }
+
+        var pushed = await NextAsync(watch);
+        Assert.Equal(RiskBand.Low, pushed.PreviousBand);
+        Assert.True(pushed.Band > RiskBand.Low, $"band after four open complaints: {pushed.Band}");
+
+        await ingest.RequestStream.CompleteAsync();
+        Assert.Equal(4, (await ingest.ResponseAsync).Applied);
+    }
+
     [Theory]
     [InlineData(new string[0], 0, "customer_ids")]
     [InlineData(new[] { "ok", "not ok" }, 0, "customer_ids[1]")]
