@@ -4,6 +4,10 @@ using Grpc.Health.V1;
 using Microsoft.Extensions.Options;
 using Scoring.Host.Configuration;
 using Scoring.Host.Infrastructure;
+using Scoring.Host.Ingestion;
+using Scoring.Host.Models;
+using Scoring.Host.Serving;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scoring.Redis;
 using Scoring.Transport;
 using Scoring.Transport.Health;
@@ -47,6 +51,20 @@ public static class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<IHealthProbe>(sp => sp.GetRequiredService<RedisConnection>());
 
+        services.AddOptions<ModelsOptions>().BindConfiguration(ModelsOptions.Section);
+        services.AddOptions<OffersOptions>().BindConfiguration(OffersOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelRegistry>());
+        services.AddSingleton<OfferCatalogueService>();
+        services.AddHostedService(sp => sp.GetRequiredService<OfferCatalogueService>());
+        services.AddSingleton<FeatureStoreAccessor>();
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<CustomerScorer>();
+        services.AddSingleton<RiskWatchHub>();
+        services.AddSingleton<IngestService>();
+        services.AddSingleton<ScoringService>();
+
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             // Reading the options here validates them before any port is bound.
@@ -62,6 +80,8 @@ public static class HostingExtensions
         var endpoints = app.Services.GetRequiredService<IOptions<EndpointsOptions>>().Value;
         app.MapPrometheusMetrics(IPEndPoint.Parse(endpoints.Metrics).Port);
         app.MapGrpcHealth();
+        IngestService.Map(app);
+        ScoringService.Map(app);
         app.MapGrpcReflection(
             Scoring.V1.ScoringReflection.Descriptor,
             Scoring.V1.IngestReflection.Descriptor,

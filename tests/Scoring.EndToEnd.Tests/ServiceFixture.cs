@@ -1,3 +1,4 @@
+using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,20 +27,50 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
-    public async Task InitializeAsync()
+    // DEBUG SLEEP lets a test make Redis slow without stopping it.
+    public Task InitializeAsync() => StartAsync(new Dictionary<string, string?>(), new RedisServerOptions { EnableDebugCommand = true });
+
+    /// <summary>Starts Redis and the service with extra configuration on top of the ports.</summary>
+    public async Task StartAsync(IDictionary<string, string?> extraSettings, RedisServerOptions? redisOptions = null)
     {
-        Redis = await RedisServer.StartAsync();
+        Redis = await RedisServer.StartAsync(redisOptions);
         GrpcPort = TestPorts.GetFreeTcpPort();
         MetricsPort = TestPorts.GetFreeTcpPort();
-        _app = BuildApp(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(extraSettings)
         {
             ["Endpoints:Grpc"] = $"127.0.0.1:{GrpcPort}",
             ["Endpoints:Metrics"] = $"127.0.0.1:{MetricsPort}",
             ["Redis:Endpoint"] = Redis.Endpoint,
-        });
+        };
+        _app = BuildApp(settings);
         await _app.StartAsync();
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
     }
+
+    /// <summary>Waits (generously) until health says SERVING, i.e. Redis is connected.</summary>
+    public async Task WaitServingAsync()
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = (await Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
+                "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "scoring.v1.Scoring" })).Status;
+            if (status == HealthCheckResponse.Types.ServingStatus.Serving)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"The service did not become SERVING in 60 s (last {status}).");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The service's own object of type <typeparamref name="T"/> (e.g. the feature store accessor).</summary>
+    internal T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Builds the service as Program.cs does, with configuration overrides.</summary>
     public static WebApplication BuildApp(IDictionary<string, string?> settings)

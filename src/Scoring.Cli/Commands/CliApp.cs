@@ -9,5 +9,6 @@ internal static class CliApp
     {
         GenerateCommand.Create(),
         TrainCommand.Create(),
+        ServiceCommands.WaitHealthy(), ServiceCommands.Load(), ServiceCommands.Score(),
     };
 }

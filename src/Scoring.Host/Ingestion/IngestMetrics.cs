@@ -1,0 +1,35 @@
+using System.Diagnostics.Metrics;
+using Scoring.V1;
+
+namespace Scoring.Host.Ingestion;
+
+/// <summary>Meter "Scoring.Ingestion": ingest_events{result, source} per event outcome.</summary>
+internal sealed class IngestMetrics : IDisposable
+{
+    public const string MeterName = "Scoring.Ingestion";
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _events;
+
+    public IngestMetrics()
+    {
+        _events = _meter.CreateCounter<long>("ingest_events", "events", "Events received for ingestion, by outcome (applied, duplicate, late, invalid) and source.");
+    }
+
+    public void Record(IngestSummary batch, string source)
+    {
+        Add(batch.Applied, "applied", source);
+        Add(batch.Duplicate, "duplicate", source);
+        Add(batch.Late, "late", source);
+        Add(batch.Invalid, "invalid", source);
+    }
+
+    private void Add(long count, string result, string source)
+    {
+        if (count > 0)
+        {
+            _events.Add(count, new KeyValuePair<string, object?>("result", result), new KeyValuePair<string, object?>("source", source));
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

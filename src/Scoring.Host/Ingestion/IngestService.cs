@@ -1,0 +1,170 @@
+using Scoring.Features.Store;
+using Scoring.Host.Infrastructure;
+using Scoring.Host.Serving;
+using Scoring.Redis;
+using Scoring.Transport;
+using Scoring.V1;
+
+namespace Scoring.Host.Ingestion;
+
+/// <summary>
+/// scoring.v1.Ingest (ingest.proto). IngestEvents batches the request stream (up to
+/// <see cref="BatchSize"/> events, or whatever has arrived when <see cref="FlushInterval"/>
+/// passes or the stream ends) into <see cref="RedisFeatureStore.IngestAsync"/>; each batch is
+/// stored before the next is read, so the summary is sent only after every applied event is stored.
+/// </summary>
+internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics metrics, RiskWatchHub watch)
+{
+    public const string ServiceName = "scoring.v1.Ingest";
+    public const int BatchSize = 512;
+    public const int MaxRejectionsListed = 100;
+
+    /// <summary>A slow sender's events are applied at least this often (WatchRisk pushes follow ingestion).</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var service = endpoints.ServiceProvider.GetRequiredService<IngestService>();
+        endpoints.MapGrpcService(ServiceName)
+            .ClientStreaming<Event, IngestSummary>("IngestEvents", service.IngestEventsAsync)
+            .Unary<UpsertProfileRequest, UpsertProfileResponse>("UpsertProfile", service.UpsertProfileAsync);
+    }
+
+    public async ValueTask<IngestSummary> IngestEventsAsync(IAsyncStreamReader<Event> requests, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var total = new IngestSummary();
+        var batch = new List<Event>(BatchSize);
+        Task<bool>? pending = null;
+        var batchStarted = 0L;
+        while (true)
+        {
+            pending ??= requests.MoveNext(cancellationToken).AsTask();
+            if (batch.Count > 0 && !pending.IsCompleted)
+            {
+                // Apply what has arrived if the sender pauses, so watchers hear about it promptly.
+                var wait = FlushInterval - TimeSpanSince(batchStarted);
+                if (wait <= TimeSpan.Zero || await Task.WhenAny(pending, Task.Delay(wait, cancellationToken)).ConfigureAwait(false) != pending)
+                {
+                    await ApplyAsync(batch, total, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            var more = await pending.ConfigureAwait(false);
+            pending = null;
+            if (!more)
+            {
+                break;
+            }
+
+            if (batch.Count == 0)
+            {
+                batchStarted = Environment.TickCount64;
+            }
+
+            batch.Add(requests.Current);
+            if (batch.Count >= BatchSize)
+            {
+                await ApplyAsync(batch, total, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await ApplyAsync(batch, total, cancellationToken).ConfigureAwait(false);
+        }
+
+        return total;
+    }
+
+    public async ValueTask<UpsertProfileResponse> UpsertProfileAsync(UpsertProfileRequest request, ServerCallContext context)
+    {
+        if (request.Profile is null)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "profile: is required.");
+        }
+
+        try
+        {
+            var before = await watch.BeforeProfileAsync(request.Profile.CustomerId, context.CancellationToken).ConfigureAwait(false);
+            var created = await store.Store.UpsertProfileAsync(request.Profile, context.CancellationToken).ConfigureAwait(false);
+            try
+            {
+                await watch.OnProfileChangedAsync(request.Profile.CustomerId, before, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisException)
+            {
+                // Stored; watchers miss this change rather than the caller seeing a failure.
+            }
+
+            return new UpsertProfileResponse { Created = created };
+        }
+        catch (ProfileValidationException ex)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"{ex.Error.Field}: {ex.Error.Message} ({ex.Error.Reason}).");
+        }
+        catch (Exception ex) when (ex is RedisException or FeatureStoreConflictException)
+        {
+            throw FeatureStoreAccessor.Unavailable(ex);
+        }
+    }
+
+    private async Task ApplyAsync(List<Event> batch, IngestSummary total, CancellationToken cancellationToken)
+    {
+        // Watchers are told on a best-effort basis: their failure must not fail (or repeat) a stored batch.
+        Dictionary<string, RiskBand>? before = null;
+        try
+        {
+            before = await watch.BeforeIngestAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // The store read below fails the same way if Redis is really gone.
+        }
+
+        IngestSummary summary;
+        try
+        {
+            summary = await store.Store.IngestAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or FeatureStoreConflictException)
+        {
+            // Earlier batches are stored; the sender learns nothing of this one and must resend it (ids make that safe).
+            throw FeatureStoreAccessor.Unavailable(ex);
+        }
+
+        metrics.Record(summary, "grpc");
+        Merge(total, summary);
+        try
+        {
+            await watch.AfterIngestAsync(batch, summary, before, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // The batch is stored; watchers miss this change rather than the sender seeing a failure.
+        }
+
+        batch.Clear();
+    }
+
+    internal static void Merge(IngestSummary total, IngestSummary batch)
+    {
+        total.Received += batch.Received;
+        total.Applied += batch.Applied;
+        total.Duplicate += batch.Duplicate;
+        total.Late += batch.Late;
+        total.Invalid += batch.Invalid;
+        foreach (var (reason, count) in batch.InvalidByReason)
+        {
+            total.InvalidByReason[reason] = total.InvalidByReason.GetValueOrDefault(reason) + count;
+        }
+
+        for (var i = 0; i < batch.Rejections.Count && total.Rejections.Count < MaxRejectionsListed; i++)
+        {
+            total.Rejections.Add(batch.Rejections[i]);
+        }
+    }
+
+    private static TimeSpan TimeSpanSince(long tickCount64) => TimeSpan.FromMilliseconds(Environment.TickCount64 - tickCount64);
+}

@@ -1,0 +1,213 @@
+using Scoring.Features;
+using Scoring.Host.Infrastructure;
+using Scoring.Redis;
+using Scoring.Transport;
+using Scoring.V1;
+
+namespace Scoring.Host.Serving;
+
+/// <summary>scoring.v1.Scoring (scoring.proto): GetScores, BatchGetScores, WatchRisk.</summary>
+internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer scorer, RiskWatchHub watch, TimeProvider clock)
+{
+    public const string ServiceName = "scoring.v1.Scoring";
+    public const int MaxBatch = 1000;
+
+    /// <summary>Share of the caller's remaining deadline kept back to answer UNAVAILABLE in time.</summary>
+    private static readonly TimeSpan MinDeadlineMargin = TimeSpan.FromMilliseconds(20);
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var service = endpoints.ServiceProvider.GetRequiredService<ScoringService>();
+        endpoints.MapGrpcService(ServiceName)
+            .Unary<GetScoresRequest, CustomerScores>("GetScores", service.GetScoresAsync)
+            .Unary<BatchGetScoresRequest, BatchGetScoresResponse>("BatchGetScores", service.BatchGetScoresAsync)
+            .ServerStreaming<WatchRiskRequest, RiskUpdate>("WatchRisk", service.WatchRiskAsync);
+    }
+
+    public async ValueTask<CustomerScores> GetScoresAsync(GetScoresRequest request, ServerCallContext context)
+    {
+        var parts = ScoreRequest.Parse(request.Channel, request.Include, request.MaxOffers, request.MaxReasons);
+        if (ScoreRequest.CheckCustomerId(request.CustomerId, "customer_id") is { } invalid)
+        {
+            throw ScoreRequest.Invalid(invalid);
+        }
+
+        CustomerState? state;
+        using (var guard = StoreDeadline(context))
+        {
+            try
+            {
+                state = await store.Store.GetStateAsync(request.CustomerId, guard.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Translate(ex, context) is { } rpc)
+            {
+                throw rpc;
+            }
+        }
+
+        if (!Exists(state))
+        {
+            throw NotFound(request.CustomerId);
+        }
+
+        return scorer.Score(request.CustomerId, state, clock.GetUtcNow(), parts);
+    }
+
+    public async ValueTask<BatchGetScoresResponse> BatchGetScoresAsync(BatchGetScoresRequest request, ServerCallContext context)
+    {
+        if (request.CustomerIds.Count is 0 or > MaxBatch)
+        {
+            throw ScoreRequest.Invalid($"customer_ids: 1 to {MaxBatch} ids are required, got {request.CustomerIds.Count}.");
+        }
+
+        var parts = ScoreRequest.Parse(request.Channel, request.Include, request.MaxOffers, request.MaxReasons);
+
+        // One read per distinct valid id, all in flight together: the client pipelines them.
+        var ids = new List<string>(request.CustomerIds.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in request.CustomerIds)
+        {
+            if (ScoreRequest.CheckCustomerId(id, "customer_id") is null && seen.Add(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        var states = new Dictionary<string, CustomerState?>(ids.Count, StringComparer.Ordinal);
+        using (var guard = StoreDeadline(context))
+        {
+            try
+            {
+                var reads = new Task<CustomerState?>[ids.Count];
+                for (var i = 0; i < reads.Length; i++)
+                {
+                    reads[i] = store.Store.GetStateAsync(ids[i], guard.Token);
+                }
+
+                var results = await Task.WhenAll(reads).ConfigureAwait(false);
+                for (var i = 0; i < results.Length; i++)
+                {
+                    states[ids[i]] = results[i];
+                }
+            }
+            catch (Exception ex) when (Translate(ex, context) is { } rpc)
+            {
+                throw rpc;
+            }
+        }
+
+        var asOf = clock.GetUtcNow();
+        var response = new BatchGetScoresResponse();
+        foreach (var id in request.CustomerIds)
+        {
+            var entry = new BatchEntry { CustomerId = id };
+            if (ScoreRequest.CheckCustomerId(id, "customer_id") is { } invalid)
+            {
+                entry.Error = new EntryError { Code = (int)StatusCode.InvalidArgument, Message = invalid };
+            }
+            else if (states[id] is { } state && Exists(state))
+            {
+                entry.Scores = scorer.Score(id, state, asOf, parts);
+            }
+            else
+            {
+                entry.Error = new EntryError { Code = (int)StatusCode.NotFound, Message = NotFound(id).Status.Detail };
+            }
+
+            response.Entries.Add(entry);
+        }
+
+        return response;
+    }
+
+    public async Task WatchRiskAsync(WatchRiskRequest request, IServerStreamWriter<RiskUpdate> responses, ServerCallContext context)
+    {
+        if (request.CustomerIds.Count > RiskWatchHub.MaxWatchedIds)
+        {
+            throw ScoreRequest.Invalid($"customer_ids: at most {RiskWatchHub.MaxWatchedIds} ids, got {request.CustomerIds.Count}.");
+        }
+
+        if (!Enum.IsDefined(request.MinBand))
+        {
+            throw ScoreRequest.Invalid($"min_band: {(int)request.MinBand} is not a risk band.");
+        }
+
+        if (request.CustomerIds.Count == 0 && request.MinBand == RiskBand.Unspecified)
+        {
+            throw ScoreRequest.Invalid("customer_ids: empty watches every customer and then requires min_band.");
+        }
+
+        for (var i = 0; i < request.CustomerIds.Count; i++)
+        {
+            if (ScoreRequest.CheckCustomerId(request.CustomerIds[i], $"customer_ids[{i}]") is { } invalid)
+            {
+                throw ScoreRequest.Invalid(invalid);
+            }
+        }
+
+        var ids = request.CustomerIds.Distinct(StringComparer.Ordinal).ToArray();
+        var subscription = watch.Subscribe(ids, request.MinBand);
+        try
+        {
+            // Subscribed first so no change between the snapshot and the first push is missed.
+            List<RiskUpdate> initial;
+            try
+            {
+                initial = await watch.SnapshotAsync(ids, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Translate(ex, context) is { } rpc)
+            {
+                throw rpc;
+            }
+
+            if (request.SendInitial)
+            {
+                foreach (var update in initial)
+                {
+                    await responses.WriteAsync(update, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var reader = subscription.Updates.Reader;
+            while (await reader.WaitToReadAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var update))
+                {
+                    await responses.WriteAsync(update, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            watch.Unsubscribe(subscription);
+        }
+    }
+
+    private static bool Exists([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] CustomerState? state) => state is not null && (state.HasProfile || state.Watermark is not null);
+
+    private static RpcException NotFound(string customerId) =>
+        new(StatusCode.NotFound, $"customer_id: no profile or events for customer '{customerId}'.");
+
+    /// <summary>Cancels feature-store reads early enough to answer UNAVAILABLE before the caller's deadline.</summary>
+    private static CancellationTokenSource StoreDeadline(ServerCallContext context)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        if (context.Deadline != DateTime.MaxValue)
+        {
+            var remaining = context.Deadline - DateTime.UtcNow;
+            var margin = TimeSpan.FromTicks(Math.Max(MinDeadlineMargin.Ticks, remaining.Ticks / 10));
+            cts.CancelAfter(remaining > margin ? remaining - margin : TimeSpan.Zero);
+        }
+
+        return cts;
+    }
+
+    /// <summary>Store failures and our own early cancellation become UNAVAILABLE; the caller's cancellation passes through.</summary>
+    private static RpcException? Translate(Exception ex, ServerCallContext context) => ex switch
+    {
+        RedisException or Features.Store.FeatureStoreConflictException => FeatureStoreAccessor.Unavailable(ex),
+        OperationCanceledException when !context.CancellationToken.IsCancellationRequested =>
+            new RpcException(StatusCode.Unavailable, "The feature store did not answer before the deadline."),
+        _ => null,
+    };
+}

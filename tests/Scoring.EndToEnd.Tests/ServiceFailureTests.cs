@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using Scoring.Host.Models;
+using Scoring.Testing;
+using Scoring.Transport;
+using Scoring.Transport.Client;
+using Scoring.V1;
+
+namespace Scoring.EndToEnd.Tests;
+
+/// <summary>How the service fails: the feature store down, a bad model package at start.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class ServiceFailureTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task Calls_WhileRedisIsDown_AreUnavailableBeforeTheDeadline()
+    {
+        await service.WaitServingAsync();
+        await service.Redis.StopAsync();
+        try
+        {
+            var deadline = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(20));
+            var get = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<GetScoresRequest, CustomerScores>(
+                "/scoring.v1.Scoring/GetScores", new GetScoresRequest { CustomerId = "c1", Channel = Channel.Web }, deadline));
+            Assert.Equal(StatusCode.Unavailable, get.StatusCode);
+
+            var batch = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<BatchGetScoresRequest, BatchGetScoresResponse>(
+                "/scoring.v1.Scoring/BatchGetScores", new BatchGetScoresRequest { CustomerIds = { "c1", "c2" }, Channel = Channel.Web }, deadline));
+            Assert.Equal(StatusCode.Unavailable, batch.StatusCode);
+
+            var upsert = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<UpsertProfileRequest, UpsertProfileResponse>(
+                "/scoring.v1.Ingest/UpsertProfile", new UpsertProfileRequest { Profile = IngestTests.Profile("c1") }, deadline));
+            Assert.Equal(StatusCode.Unavailable, upsert.StatusCode);
+
+            using var ingest = service.Channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents", deadline);
+            await ingest.RequestStream.WriteAsync(IngestTests.Purchase("c1", "e1", DateTimeOffset.UtcNow.AddDays(-1), 5));
+            await ingest.RequestStream.CompleteAsync();
+            var ingested = await Assert.ThrowsAsync<RpcException>(() => ingest.ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, ingested.StatusCode);
+        }
+        finally
+        {
+            await service.Redis.RestartAsync();
+        }
+
+        await service.WaitServingAsync();
+    }
+
+    [Fact]
+    public async Task GetScores_WhileRedisIsBusy_IsUnavailableRatherThanPastTheDeadline()
+    {
+        await service.WaitServingAsync();
+        using var sleeper = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("redis-cli", $"-p {service.Redis.Port} DEBUG SLEEP 3")
+        {
+            RedirectStandardOutput = true,
+        })!;
+        await Task.Delay(300);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<GetScoresRequest, CustomerScores>(
+            "/scoring.v1.Scoring/GetScores", new GetScoresRequest { CustomerId = "c1", Channel = Channel.Web },
+            new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(1.5))));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        await sleeper.WaitForExitAsync();
+        await service.WaitServingAsync();
+    }
+
+    [Fact]
+    public async Task Start_WithAPackageWhoseFeatureTypeDisagreesWithTheCatalogue_FailsNamingPackageAndFeature()
+    {
+        var models = Path.Combine(Path.GetTempPath(), "scoring-models-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var source = ModelRegistry.ResolveDirectory(null);
+            foreach (var name in new[] { "churn", "value" })
+            {
+                Directory.CreateDirectory(Path.Combine(models, name));
+                foreach (var file in new[] { "manifest.json", "model.json" })
+                {
+                    File.Copy(Path.Combine(source, name, file), Path.Combine(models, name, file));
+                }
+            }
+
+            // days_since_last_txn is Numeric in the catalogue; the package claims Count.
+            var manifestPath = Path.Combine(models, "value", "manifest.json");
+            var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!;
+            var feature = manifest["features"]!.AsArray().First(f => (string?)f!["name"] == "days_since_last_txn")!;
+            feature["type"] = "Count";
+            await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());
+
+            await using var app = ServiceFixture.BuildApp(new Dictionary<string, string?>
+            {
+                ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+                ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+                ["Redis:Endpoint"] = service.Redis.Endpoint,
+                ["Models:Directory"] = models,
+            });
+            var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+            Assert.Contains("'value'", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("days_since_last_txn", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(models, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_WithoutAChurnPackage_FailsNamingTheMissingPackage()
+    {
+        var empty = Directory.CreateTempSubdirectory("scoring-no-models-");
+        try
+        {
+            await using var app = ServiceFixture.BuildApp(new Dictionary<string, string?>
+            {
+                ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+                ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+                ["Redis:Endpoint"] = service.Redis.Endpoint,
+                ["Models:Directory"] = empty.FullName,
+            });
+            var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+            Assert.Contains("'churn'", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Registry_AtStart_ServesTheShippedChurnValueAndOfferPackages()
+    {
+        var set = service.Get<ModelRegistry>().Current;
+        Assert.Equal("churn", set.Churn.Name);
+        Assert.Equal("value", set.Value.Name);
+        Assert.NotEmpty(set.OffersByName);
+        Assert.All(set.OffersByName, p => Assert.StartsWith("offer_", p.Key, StringComparison.Ordinal));
+    }
+}
