@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Options;
+using Scoring.Features.Streams;
 using Scoring.Host.Configuration;
 using Scoring.Host.Infrastructure;
 using Scoring.Host.Ingestion;
@@ -62,7 +63,13 @@ public static class HostingExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<CustomerScorer>();
         services.AddSingleton<RiskWatchHub>();
+        services.AddSingleton<EventBatchApplier>();
         services.AddSingleton<IngestService>();
+        services.AddOptions<StreamIngestionHostOptions>().BindConfiguration(StreamIngestionHostOptions.Section);
+        services.AddOptions<StreamIngestionOptions>().BindConfiguration(StreamIngestionHostOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StreamIngestionOptions>, StreamIngestionOptionsValidator>();
+        services.AddSingleton<StreamIngestionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<StreamIngestionService>());
         services.AddSingleton<ScoringService>();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -12,7 +12,8 @@ internal sealed class IngestMetrics : IDisposable
 
     public IngestMetrics()
     {
-        _events = _meter.CreateCounter<long>("ingest_events", "events", "Events received for ingestion, by outcome (applied, duplicate, late, invalid) and source.");
+        // Same name, unit and help as the stream consumer's counter: one Prometheus family, two sources.
+        _events = _meter.CreateCounter<long>("ingest_events", unit: "{event}", description: "Events ingested, by result (applied, duplicate, late, invalid, dead_lettered) and source (stream, grpc).");
     }
 
     public void Record(IngestSummary batch, string source)

@@ -13,7 +13,7 @@ namespace Scoring.Host.Ingestion;
 /// passes or the stream ends) into <see cref="RedisFeatureStore.IngestAsync"/>; each batch is
 /// stored before the next is read, so the summary is sent only after every applied event is stored.
 /// </summary>
-internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics metrics, RiskWatchHub watch)
+internal sealed class IngestService(FeatureStoreAccessor store, EventBatchApplier applier, IngestMetrics metrics, RiskWatchHub watch)
 {
     public const string ServiceName = "scoring.v1.Ingest";
     public const int BatchSize = 512;
@@ -112,21 +112,10 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
 
     private async Task ApplyAsync(List<Event> batch, IngestSummary total, CancellationToken cancellationToken)
     {
-        // Watchers are told on a best-effort basis: their failure must not fail (or repeat) a stored batch.
-        Dictionary<string, RiskBand>? before = null;
-        try
-        {
-            before = await watch.BeforeIngestAsync(batch, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // The store read below fails the same way if Redis is really gone.
-        }
-
         IngestSummary summary;
         try
         {
-            summary = await store.Store.IngestAsync(batch, cancellationToken).ConfigureAwait(false);
+            summary = await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or FeatureStoreConflictException)
         {
@@ -136,15 +125,6 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
 
         metrics.Record(summary, "grpc");
         Merge(total, summary);
-        try
-        {
-            await watch.AfterIngestAsync(batch, summary, before, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // The batch is stored; watchers miss this change rather than the sender seeing a failure.
-        }
-
         batch.Clear();
     }
 

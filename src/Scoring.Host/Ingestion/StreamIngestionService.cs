@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using Scoring.Features.Streams;
+using Scoring.Host.Infrastructure;
+
+namespace Scoring.Host.Ingestion;
+
+/// <summary>Configuration section "Ingestion:Stream": whether this replica consumes the events stream.</summary>
+public sealed class StreamIngestionHostOptions
+{
+    public const string Section = "Ingestion:Stream";
+
+    /// <summary>Off by default: a deployment turns it on where upstream systems publish to Redis Streams.</summary>
+    public bool Enabled { get; set; }
+}
+
+/// <summary>Validates "Ingestion:Stream" at start-up with a message naming the setting.</summary>
+internal sealed class StreamIngestionOptionsValidator : IValidateOptions<StreamIngestionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StreamIngestionOptions options)
+    {
+        try
+        {
+            options.Validate();
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException ex)
+        {
+            return ValidateOptionsResult.Fail($"{StreamIngestionHostOptions.Section}:{ex.ParamName}: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>
+/// The second ingestion path: when enabled, this replica joins the consumer group of the events
+/// stream (see Scoring.Features/Streams/README.md) and applies entries through the same
+/// <see cref="EventBatchApplier"/> as IngestEvents, so WatchRisk hears of them too. Replicas share
+/// the group; each uses its own consumer name.
+/// </summary>
+internal sealed class StreamIngestionService(
+    IOptions<StreamIngestionHostOptions> hostOptions,
+    IOptions<StreamIngestionOptions> options,
+    RedisConnection redis,
+    EventBatchApplier applier,
+    ILogger<StreamIngestionConsumer> logger) : BackgroundService
+{
+    private StreamIngestionConsumer? _consumer;
+
+    /// <summary>The running consumer (null while disabled or before Redis first connects).</summary>
+    public StreamIngestionConsumer? Consumer => Volatile.Read(ref _consumer);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!hostOptions.Value.Enabled)
+        {
+            return;
+        }
+
+        var client = await redis.WaitForClientAsync(stoppingToken).ConfigureAwait(false);
+        var consumer = new StreamIngestionConsumer(client, ApplyAsync, options.Value, logger);
+        Volatile.Write(ref _consumer, consumer);
+        try
+        {
+            await consumer.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            consumer.Dispose();
+        }
+    }
+
+    // A throw leaves the batch unacknowledged, so it comes back (store errors included).
+    private async ValueTask<StreamBatchResult> ApplyAsync(IReadOnlyList<StreamEvent> entries, CancellationToken cancellationToken)
+    {
+        var batch = new V1.Event[entries.Count];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            batch[i] = entries[i].Event;
+        }
+
+        var summary = await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+        return new StreamBatchResult((int)summary.Applied, (int)summary.Duplicate, (int)summary.Late, (int)summary.Invalid);
+    }
+}

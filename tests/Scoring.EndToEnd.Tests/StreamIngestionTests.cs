@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Options;
+using Scoring.Features;
+using Scoring.Features.Streams;
+using Scoring.Host.Infrastructure;
+using Scoring.Redis;
+using Scoring.Testing;
+using Scoring.V1;
+
+namespace Scoring.EndToEnd.Tests;
+
+/// <summary>
+/// The Redis Streams ingestion path as the host wires it ("Ingestion:Stream"): a real
+/// redis-server, the real host with the consumer enabled, events published by a producer.
+/// The consumer's own semantics (claims, retries, crash) are tested in Scoring.Features.Tests.
+/// </summary>
+public sealed class StreamIngestionTests : IAsyncLifetime
+{
+    private const string Stream = "events:in";
+    private const string DeadLetters = "events:in:dead";
+    private readonly ServiceFixture _service = new();
+    private RedisClient _producer = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _service.StartAsync(new Dictionary<string, string?>
+        {
+            ["Ingestion:Stream:Enabled"] = "true",
+            ["Ingestion:Stream:ConsumerName"] = "e2e-replica-1",
+            ["Ingestion:Stream:Block"] = "00:00:00.200",
+            ["Ingestion:Stream:MetricsInterval"] = "00:00:00.200",
+        });
+        await _service.WaitServingAsync();
+        _producer = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = _service.Redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _producer.DisposeAsync();
+        await _service.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task PublishedEvents_AreAppliedOnceAcknowledgedAndCounted_GarbageIsDeadLettered()
+    {
+        var day = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-2);
+        var events = Enumerable.Range(0, 40)
+            .Select(i => IngestTests.Purchase($"stream-c{i % 4}", $"stream-e{i}", day.AddMinutes(i), 10 + i))
+            .ToList();
+        var publisher = new StreamEventPublisher(_producer, Stream);
+        await publisher.PublishAsync(events);
+        await publisher.PublishAsync(events[0].Clone()); // a re-delivery by the producer
+        await _producer.StreamAddAsync(Stream, [new(StreamEntryFormat.EventField, "not an event"u8.ToArray())]);
+
+        await WaitUntilAsync(async () =>
+        {
+            var group = Assert.Single(await _producer.StreamGroupsInfoAsync(Stream));
+            return group.Lag == 0 && group.Pending == 0;
+        });
+
+        var group = Assert.Single(await _producer.StreamGroupsInfoAsync(Stream));
+        Assert.Equal("scoring", group.Name);
+        Assert.Equal(1, await _producer.StreamLengthAsync(DeadLetters));
+
+        var store = _service.Get<FeatureStoreAccessor>().Store;
+        var asOf = DateTimeOffset.UtcNow;
+        foreach (var customer in events.GroupBy(e => e.CustomerId))
+        {
+            var stored = await store.GetFeaturesAsync(customer.Key, asOf);
+            Assert.NotNull(stored);
+            IngestTests.AssertSameVector(FeatureReplay.ComputeFeatures(customer.Key, [.. customer], null, asOf), stored!, customer.Key);
+        }
+
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"http://127.0.0.1:{_service.MetricsPort}/metrics");
+        Assert.Contains("ingest_events_total{result=\"applied\",source=\"stream\"} 40", text, StringComparison.Ordinal);
+        Assert.Contains("ingest_events_total{result=\"duplicate\",source=\"stream\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("ingest_events_total{result=\"dead_lettered\",source=\"stream\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("ingest_stream_lag{group=\"scoring\",stream=\"events:in\"} 0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidStreamSetting_FailsAtStartNamingTheSetting()
+    {
+        await using var app = ServiceFixture.BuildApp(new Dictionary<string, string?>
+        {
+            ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Redis:Endpoint"] = _service.Redis.Endpoint,
+            ["Ingestion:Stream:Enabled"] = "true",
+            ["Ingestion:Stream:BatchSize"] = "0",
+        });
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Ingestion:Stream:BatchSize", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "the stream was not drained within 60 s");
+            await Task.Delay(100);
+        }
+    }
+}
