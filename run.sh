@@ -36,7 +36,9 @@ trap cleanup EXIT INT TERM
 cli="dotnet src/Scoring.Cli/bin/Release/net10.0/scoring.dll"
 if [ ! -f .run/demo/events.pb.gz ]; then
   echo "run: generating a demo population of $customers customers"
-  $cli generate --customers "$customers" --months 18 --seed 42 --out .run/demo
+  # The 18-month window ends with last month, so the demo is "live" today.
+  start=$(date -u -d "$(date -u +%Y-%m-01) -18 months" +%F)
+  $cli generate --customers "$customers" --months 18 --start "$start" --seed 42 --out .run/demo
 fi
 
 echo "run: serving on $grpc_url (metrics on http://127.0.0.1:9464/metrics)"
