@@ -43,12 +43,34 @@ public class ReasonWriterTests
     [InlineData(DecisionFeatures.ProductsHeld, 1, "1 product held with the bank")]
     [InlineData(DecisionFeatures.CardClosed, 1, "card closed")]
     [InlineData(DecisionFeatures.CardBlocked, 1, "card blocked or reported lost")]
-    [InlineData("contacts_365d", 4, "service contacts opened in the last 365 days: 4")]
-    [InlineData("avg_ticket_90d", 245.456, "average transaction amount over the last 90 days: 245.46")]
-    [InlineData(DecisionFeatures.TxnAmount90d, 12345.6789, "total amount of purchases and cash advances in the last 90 days: 12,345.68")]
+    [InlineData("contacts_365d", 4, "4 contacts with the bank in the last 12 months")]
+    [InlineData("avg_ticket_90d", 245.456, "average purchase of 245.46 in the last 90 days")]
+    [InlineData(DecisionFeatures.TxnAmount90d, 12345.6789, "spent 12,345.68 in the last 90 days")]
+    [InlineData(DecisionFeatures.TxnAmount90d, 0, "no spending in the last 90 days")]
+    [InlineData("txn_count_7d", 0, "no transactions in the last 7 days")]
+    [InlineData("count_chng_q4_q1", 0, "transactions down 100% on the same quarter nine months earlier")]
+    [InlineData("amount_chng_q4_q1", 1.5, "spending up 50% on the same quarter nine months earlier")]
+    [InlineData("share_cross_border_90d", 0.25, "25% of recent spending abroad")]
+    [InlineData(DecisionFeatures.ShareDining90d, 0.1, "10% of recent spending on dining")]
+    [InlineData("open_to_buy", 1500, "1,500 of the credit limit still available")]
+    [InlineData("offers_declined_30d", 2, "2 offers declined in the last 30 days")]
+    [InlineData("age_band", (double)AgeBand._3544, "age group 35-44")]
+    [InlineData("income_band", (double)IncomeBand.UpperMiddle, "upper middle income band")]
+    [InlineData("card_product", (double)CardProduct.TravelCoBrand, "travel co brand card")]
+    [InlineData("card_product", 99, "unknown card")]
     public void Text_ForFeatureValue_ReadsAloudWithRightPluralAndRounding(string feature, double value, string expected)
     {
         Assert.Equal(expected, Writer.Text(TestData.Schema.IndexOf(feature), value));
+    }
+
+    [Fact]
+    public void Text_EveryCatalogueFeature_HasItsOwnPhrasingNotTheCatalogueMeaning()
+    {
+        // A fallback reads "<meaning>: <value>"; no catalogue feature should reach an agent that way.
+        var fallbacks = TestData.Schema.Names
+            .Where(name => Writer.Text(TestData.Schema.IndexOf(name), 1).Contains(':', StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(fallbacks);
     }
 
     [Fact]

@@ -34,16 +34,16 @@ internal static class Phrases
     }
 
     /// <summary>"spending down 62% on the previous quarter" for a ratio (last 90 days / prior 90) of 0.38.</summary>
-    public static string Change(string subject, double ratio)
+    public static string Change(string subject, double ratio, string against = "the previous quarter")
     {
         var change = ratio - 1;
         var pct = Percent(change);
         if (pct == 0)
         {
-            return subject + " flat on the previous quarter";
+            return subject + " flat on " + against;
         }
 
-        return subject + (change < 0 ? " down " : " up ") + pct.ToString(Invariant) + "% on the previous quarter";
+        return subject + (change < 0 ? " down " : " up ") + pct.ToString(Invariant) + "% on " + against;
     }
 
     /// <summary>A catalogue meaning as a label: its first clause, lower-cased, without the full stop
