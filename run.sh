@@ -36,8 +36,8 @@ trap cleanup EXIT INT TERM
 cli="dotnet src/Scoring.Cli/bin/Release/net10.0/scoring.dll"
 if [ ! -f .run/demo/events.pb.gz ]; then
   echo "run: generating a demo population of $customers customers"
-  # The 18-month window ends with last month, so the demo is "live" today.
-  start=$(date -u -d "$(date -u +%Y-%m-01) -18 months" +%F)
+  # The 18-month window ends at midnight today (UTC), so the demo population is live.
+  start=$(date -u -d "$(date -u +%F) -18 months" +%F)
   $cli generate --customers "$customers" --months 18 --start "$start" --seed 42 --out .run/demo
 fi
 
