@@ -20,8 +20,11 @@ namespace Scoring.Host;
 /// <summary>Wires the service: configuration, listeners, and the gRPC services.</summary>
 public static class HostingExtensions
 {
-    /// <summary>The services whose readiness follows the feature store's.</summary>
-    internal static readonly string[] ServingServices = ["", "scoring.v1.Scoring", "scoring.v1.Ingest", "scoring.v1.ModelAdmin"];
+    /// <summary>
+    /// The services whose readiness follows the feature store's. scoring.v1.ModelAdmin is a
+    /// contract only so far: it is neither reported by health nor listed by reflection until served.
+    /// </summary>
+    internal static readonly string[] ServingServices = ["", "scoring.v1.Scoring", "scoring.v1.Ingest"];
 
     public static WebApplicationBuilder AddScoring(this WebApplicationBuilder builder)
     {
@@ -92,7 +95,6 @@ public static class HostingExtensions
         app.MapGrpcReflection(
             Scoring.V1.ScoringReflection.Descriptor,
             Scoring.V1.IngestReflection.Descriptor,
-            Scoring.V1.ModelAdminReflection.Descriptor,
             HealthReflection.Descriptor);
         return app;
     }

@@ -53,6 +53,19 @@ public sealed class FoundationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task ModelAdmin_NotServedYet_IsNeitherHealthyNorCallable()
+    {
+        // The contract exists (model_admin.proto); until the service is built, health must not
+        // claim it and a call must say UNIMPLEMENTED rather than pretend.
+        var health = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
+            "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "scoring.v1.ModelAdmin" }));
+        Assert.Equal(StatusCode.NotFound, health.StatusCode);
+        var call = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<Scoring.V1.ListModelsRequest, Scoring.V1.ListModelsResponse>(
+            "/scoring.v1.ModelAdmin/ListModels", new Scoring.V1.ListModelsRequest()));
+        Assert.Equal(StatusCode.Unimplemented, call.StatusCode);
+    }
+
+    [Fact]
     public async Task Metrics_AfterTraffic_PassPromtoolAndCountCalls()
     {
         for (var i = 0; i < 5; i++)
