@@ -74,6 +74,61 @@ public sealed class CustomerStatePropertyTests
     }
 
     [Fact]
+    public void DeserializeInto_AReusedStateHoldingAnotherCustomer_EqualsAFreshDeserialize()
+    {
+        // One instance decodes customer after customer (as GetScores does per thread): nothing of
+        // the previous customer may leak into the next one.
+        var reused = new CustomerState();
+        Check.One(s_config.WithMaxTest(100), Prop.ForAll(Scenarios(), s =>
+        {
+            var state = new CustomerState();
+            var options = Ev.Options(Scenario.Lateness);
+            if (s.Profile is not null)
+            {
+                state.ApplyProfile(s.Profile, options);
+            }
+
+            foreach (var e in s.Arrival)
+            {
+                state.Apply(e, options);
+            }
+
+            var bytes = state.Serialize();
+            CustomerState.DeserializeInto(bytes, reused);
+            Assert.Equal(bytes, reused.Serialize());
+            foreach (var asOf in s.Reads)
+            {
+                Assert.Empty(ReferenceFeatures.Differences(reused.ComputeFeatures(asOf), state.ComputeFeatures(asOf)));
+            }
+
+            // Its deduplication memory is this customer's, not a mix.
+            foreach (var e in s.Arrival)
+            {
+                Assert.NotEqual(ApplyOutcome.Applied, reused.Apply(e, options).Outcome);
+            }
+
+            CustomerState.DeserializeInto(bytes, reused); // undo the applies above for the next round
+        }));
+    }
+
+    [Fact]
+    public void DeserializeInto_EmptyStateAfterAFullOne_IsEmpty()
+    {
+        var full = new CustomerState();
+        var options = Ev.Options(Scenario.Lateness);
+        foreach (var e in Scenario.Generate(7, 300).Arrival)
+        {
+            full.Apply(e, options);
+        }
+
+        var empty = new CustomerState().Serialize();
+        CustomerState.DeserializeInto(empty, full);
+        Assert.Equal(empty, full.Serialize());
+        Assert.Null(full.Watermark);
+        Assert.False(full.HasProfile);
+    }
+
+    [Fact]
     public void Replay_AtRandomSnapshotTimes_MatchesReferenceOverEventsUpToThatTime()
     {
         Check.One(s_config.WithMaxTest(100), Prop.ForAll(Scenarios(), s =>

@@ -162,6 +162,29 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
     }
 
     [Fact]
+    public async Task GetStoredValueAsync_DecodedIntoOneReusedState_EqualsGetStateAsyncPerCustomer()
+    {
+        var store = new RedisFeatureStore(_client, s_options);
+        var ids = new[] { "lease-0", "lease-1", "lease-2" };
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            await store.IngestAsync(TypicalYear.Generate(s_end, seed: 900 + i, customer: id).ToList());
+        }
+
+        Assert.Null(await store.GetStoredValueAsync("lease-nobody"));
+        var reused = new CustomerState();
+        foreach (var id in ids.Concat(ids.Reverse()))
+        {
+            using var stored = await store.GetStoredValueAsync(id);
+            Assert.NotNull(stored);
+            RedisFeatureStore.ReadState(stored!, reused);
+            var fresh = await store.GetStateAsync(id);
+            Assert.Equal(fresh!.Serialize(), reused.Serialize());
+            Assert.Empty(ReferenceFeatures.Differences(reused.ComputeFeatures(s_end), fresh.ComputeFeatures(s_end)));
+        }
+    }
+
+    [Fact]
     public async Task GetFeaturesAsync_UnknownCustomerAndTooManyIds_ReturnNullAndThrow()
     {
         var store = new RedisFeatureStore(_client, s_options);

@@ -29,6 +29,8 @@ public class CustomerScorerBenchmarks
     private ScoreRequest _all;
     private ScoreRequest _churn;
     private ScoreRequest _reasons;
+    private ScoreRequest _noReasons;
+    private ScoreRequest _value;
 
     // Synchronous entry point: the in-process toolchain does not await an async GlobalSetup
     // (seen as a null scorer in the first workload); harness code only.
@@ -48,6 +50,8 @@ public class CustomerScorerBenchmarks
         _all = ScoreRequest.Parse(Channel.MobileApp, [], 0, 0);
         _churn = ScoreRequest.Parse(Channel.MobileApp, [ScorePart.Churn], 0, 0);
         _reasons = ScoreRequest.Parse(Channel.MobileApp, [ScorePart.Reasons], 0, 0);
+        _noReasons = ScoreRequest.Parse(Channel.MobileApp, [ScorePart.Churn, ScorePart.Value, ScorePart.Offers], 0, 0);
+        _value = ScoreRequest.Parse(Channel.MobileApp, [ScorePart.Value], 0, 0);
         var answer = _scorer.Score("bench-1", _state, _asOf, _all);
         if (answer.Churn.Reasons.Count == 0 || answer.Value is null || answer.Offers.Count == 0)
         {
@@ -57,6 +61,15 @@ public class CustomerScorerBenchmarks
 
     [Benchmark(Baseline = true, Description = "GetScores answer, all parts (features, churn + 3 reasons, value, offers)")]
     public CustomerScores ScoreAll() => _scorer.Score("bench-1", _state, _asOf, _all);
+
+    [Benchmark(Description = "GetScores answer, churn + value + offers (no reasons)")]
+    public CustomerScores ScoreNoReasons() => _scorer.Score("bench-1", _state, _asOf, _noReasons);
+
+    [Benchmark(Description = "GetScores answer, value and lifecycle only")]
+    public CustomerScores ScoreValue() => _scorer.Score("bench-1", _state, _asOf, _value);
+
+    [Benchmark(Description = "features at read time from the state")]
+    public float[] Features() => _state.ComputeFeatures(_asOf);
 
     [Benchmark(Description = "GetScores answer, churn only")]
     public CustomerScores ScoreChurn() => _scorer.Score("bench-1", _state, _asOf, _churn);

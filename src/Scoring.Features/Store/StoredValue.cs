@@ -36,6 +36,12 @@ internal static class StoredValue
         return (BinaryPrimitives.ReadUInt64BigEndian(value), CustomerState.Deserialize(value.AsSpan(VersionBytes)));
     }
 
+    /// <summary>The serialized state of a stored value (the part after the version header).</summary>
+    public static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> value) =>
+        value.Length <= VersionBytes
+            ? throw new InvalidDataException("A stored customer state is shorter than its version header.")
+            : value[VersionBytes..];
+
     /// <summary>The expected-version argument of the script: empty when the key must not exist yet.</summary>
     public static byte[] ExpectedVersion(ulong version)
     {

@@ -1,4 +1,5 @@
 using Scoring.Features;
+using Scoring.Features.Store;
 using Scoring.Host.Infrastructure;
 using Scoring.Redis;
 using Scoring.Transport;
@@ -11,6 +12,9 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
 {
     public const string ServiceName = "scoring.v1.Scoring";
     public const int MaxBatch = 1000;
+
+    [ThreadStatic]
+    private static CustomerState? t_state;
 
     /// <summary>Share of the caller's remaining deadline kept back to answer UNAVAILABLE in time.</summary>
     private static readonly TimeSpan MinDeadlineMargin = TimeSpan.FromMilliseconds(20);
@@ -32,12 +36,12 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
             throw ScoreRequest.Invalid(invalid);
         }
 
-        CustomerState? state;
+        RedisLease? stored;
         using (var guard = StoreDeadline(context))
         {
             try
             {
-                state = await store.Store.GetStateAsync(request.CustomerId, guard.Token).ConfigureAwait(false);
+                stored = await store.Store.GetStoredValueAsync(request.CustomerId, guard.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (Translate(ex, context) is { } rpc)
             {
@@ -45,12 +49,23 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
             }
         }
 
-        if (!Exists(state))
+        using (stored)
         {
-            throw NotFound(request.CustomerId);
-        }
+            if (stored is null)
+            {
+                throw NotFound(request.CustomerId);
+            }
 
-        return scorer.Score(request.CustomerId, state, clock.GetUtcNow(), parts);
+            // Decoded and scored without an await in between, so a per-thread state can be reused.
+            var state = t_state ??= new CustomerState();
+            RedisFeatureStore.ReadState(stored, state);
+            if (!Exists(state))
+            {
+                throw NotFound(request.CustomerId);
+            }
+
+            return scorer.Score(request.CustomerId, state, clock.GetUtcNow(), parts);
+        }
     }
 
     public async ValueTask<BatchGetScoresResponse> BatchGetScoresAsync(BatchGetScoresRequest request, ServerCallContext context)
