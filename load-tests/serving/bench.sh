@@ -42,7 +42,9 @@ host_pid=$!
 target="http://127.0.0.1:$grpc_port"
 $cli wait-healthy --target "$target" --timeout 120
 echo "== load"
-load_line=$($cli load --target "$target" --profiles "$work/pop/profiles.pb.gz" --events "$work/pop/events.pb.gz" | tee /dev/stderr | grep '^events:')
+$cli load --target "$target" --profiles "$work/pop/profiles.pb.gz" --events "$work/pop/events.pb.gz" > "$work/load.out"
+cat "$work/load.out"
+load_line=$(grep '^events:' "$work/load.out")
 used_memory=$(redis-cli -p "$redis_port" info memory | sed -nE 's/^used_memory_human:(.*)\r?$/\1/p' | tr -d '\r')
 
 # Every customer id (profiles.pb.gz: varint-delimited Profile records, customer_id = field 1).

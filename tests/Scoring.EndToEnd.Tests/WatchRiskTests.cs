@@ -107,6 +107,50 @@ public sealed class WatchRiskTests(PopulationFixture population)
         Assert.StartsWith(field, ex.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WatchRisk_ConcurrentIngestStreamsForOneCustomer_PushEachChangeOnceAsAChain()
+    {
+        const string id = "watch-concurrent";
+        const string sentinel = "watch-concurrent-sentinel";
+        var now = DateTimeOffset.UtcNow;
+        await population.UpsertAsync(IngestTests.Profile(id));
+        await population.IngestAsync(ActiveCustomerEvents(id).Where(e => e.EventTime.ToDateTimeOffset() < now.AddDays(-40))
+            .Append(IngestTests.Purchase(id, "concurrent-return", now.AddDays(-2), 30)));
+
+        using var cancel = new CancellationTokenSource(Generous * 2);
+        using var watch = population.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+            new WatchRiskRequest { CustomerIds = { id, sentinel } }, new CallOptions(CancellationToken: cancel.Token));
+        await Task.Delay(200); // the subscription is registered when the call has started
+
+        // Four open complaints, each through its own IngestEvents call, all at once.
+        var calls = Enumerable.Range(1, 4).Select(i => population.IngestAsync([new Event
+        {
+            EventId = $"concurrent-complaint-{i}", CustomerId = id, EventTime = Timestamp.FromDateTimeOffset(now.AddMinutes(-10 + i)),
+            ServiceContact = new ServiceContact { ContactId = $"c{i}", Kind = ContactKind.Complaint, Action = ContactAction.Opened, Topic = ContactTopic.Fees, Channel = Channel.CallCentre },
+        }])).ToArray();
+        Assert.All(await Task.WhenAll(calls), s => Assert.Equal(1, s.Applied));
+        var final = await population.GetScoresAsync(new GetScoresRequest { CustomerId = id, Channel = Channel.Web, Include = { ScorePart.Churn } });
+
+        // Updates reach a subscriber in the order they were queued, so once the sentinel's own
+        // change arrives, every update the complaints caused (duplicates included) has arrived.
+        await population.UpsertAsync(IngestTests.Profile(sentinel));
+        var updates = new List<RiskUpdate>();
+        for (var u = await NextAsync(watch); u.CustomerId != sentinel; u = await NextAsync(watch))
+        {
+            updates.Add(u);
+        }
+
+        Assert.NotEmpty(updates);
+        Assert.Equal(RiskBand.Low, updates[0].PreviousBand);
+        for (var k = 1; k < updates.Count; k++)
+        {
+            Assert.Equal(updates[k - 1].Band, updates[k].PreviousBand);
+        }
+
+        Assert.All(updates, u => Assert.NotEqual(u.PreviousBand, u.Band));
+        Assert.Equal(final.Churn.Band, updates[^1].Band);
+    }
+
     private static async Task<RiskUpdate> NextAsync(ServerStreamingCall<RiskUpdate> call)
     {
         using var timeout = new CancellationTokenSource(Generous);

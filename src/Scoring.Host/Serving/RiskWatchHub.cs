@@ -185,11 +185,7 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
 
             var id = ids[i];
             var (p, band) = scorer.Churn(features);
-            var previous = before.TryGetValue(id, out var b) ? b : _known.GetValueOrDefault(id);
-            if (subscriptions.Any(s => s.Ids?.Contains(id) == true))
-            {
-                _known[id] = band;
-            }
+            var previous = Transition(id, band, before, tracked: subscriptions.Any(s => s.Ids?.Contains(id) == true));
 
             if (previous == band)
             {
@@ -216,6 +212,36 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
                 }
 
                 s.Offer(update);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The band to report as previous. For customers watched by id the last known band is
+    /// swapped atomically, so two batches for one customer applied concurrently (two ingest
+    /// streams, or a stream consumer beside IngestEvents) push each change once, in a chain,
+    /// never the same change twice.
+    /// </summary>
+    private RiskBand Transition(string id, RiskBand band, Dictionary<string, RiskBand> before, bool tracked)
+    {
+        var baseline = before.TryGetValue(id, out var b) ? b : RiskBand.Unspecified;
+        if (!tracked)
+        {
+            return before.ContainsKey(id) ? baseline : _known.GetValueOrDefault(id);
+        }
+
+        while (true)
+        {
+            if (_known.TryGetValue(id, out var known))
+            {
+                if (_known.TryUpdate(id, band, known))
+                {
+                    return known;
+                }
+            }
+            else if (_known.TryAdd(id, band))
+            {
+                return baseline;
             }
         }
     }
