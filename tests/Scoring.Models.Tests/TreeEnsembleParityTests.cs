@@ -56,6 +56,20 @@ public sealed class TreeEnsembleParityTests
     }
 
     [Fact]
+    public void Predict_TreeCountNotAMultipleOfTheInterleave_EqualsPointerWalkBitForBit()
+    {
+        // 61 trees: seven groups of eight walked together, then one group of four and one single
+        // tree; 25% missing cells exercise both default directions.
+        var data = SyntheticData.Create(3_000, 25, 0.25, binary: true, seed: 11);
+        var model = TreeEnsemble.Load(ModelFixtures.Train(data, new XgbTrainingParameters { MaxDepth = 6, MinChildWeight = 3, Rounds = 61, Threads = 1 }));
+        Assert.True(model.UsesCompleteLayout);
+        for (var i = 0; i < data.Rows; i++)
+        {
+            Assert.Equal(model.PointerMargin(data.Row(i)), (float)model.PredictRaw(data.Row(i)));
+        }
+    }
+
+    [Fact]
     public void Predict_EnsembleDeeperThanCompleteLayoutLimit_UsesPointerWalkAndMatchesLibxgboost()
     {
         var data = SyntheticData.Create(4_000, 30, 0.2, binary: false, seed: 8);

@@ -6,7 +6,7 @@ namespace Scoring.Models.Evaluator.Internal;
 /// <summary>
 /// The ensemble padded to complete binary trees of one depth D, for scoring: node i's children are 2i+1 and 2i+2,
 /// so a walk is exactly D steps of index arithmetic with no child pointers and no leaf test, and four trees are
-/// walked at once so their independent memory loads overlap. A leaf above depth D continues through padding
+/// walked at once (eight, then four, then one for the rest) so their independent memory loads overlap. A leaf above depth D continues through padding
 /// splits that always go right (threshold NaN, missing goes right) to copies of its value.
 /// Only built for shallow ensembles (D ≤ <see cref="MaxSupportedDepth"/>) where padding stays small.
 /// </summary>
@@ -46,6 +46,41 @@ internal sealed class CompleteTreeLayout
         var depth = _depth;
         var sum = baseMargin;
         var t = 0;
+        for (; t + 8 <= _trees; t += 8)
+        {
+            ref var s0 = ref Unsafe.Add(ref splits, t * stride);
+            ref var s1 = ref Unsafe.Add(ref s0, stride);
+            ref var s2 = ref Unsafe.Add(ref s1, stride);
+            ref var s3 = ref Unsafe.Add(ref s2, stride);
+            ref var s4 = ref Unsafe.Add(ref s3, stride);
+            ref var s5 = ref Unsafe.Add(ref s4, stride);
+            ref var s6 = ref Unsafe.Add(ref s5, stride);
+            ref var s7 = ref Unsafe.Add(ref s6, stride);
+            int i0 = 0, i1 = 0, i2 = 0, i3 = 0, i4 = 0, i5 = 0, i6 = 0, i7 = 0;
+            for (var d = 0; d < depth; d++)
+            {
+                i0 = Step(ref s0, i0, ref features);
+                i1 = Step(ref s1, i1, ref features);
+                i2 = Step(ref s2, i2, ref features);
+                i3 = Step(ref s3, i3, ref features);
+                i4 = Step(ref s4, i4, ref features);
+                i5 = Step(ref s5, i5, ref features);
+                i6 = Step(ref s6, i6, ref features);
+                i7 = Step(ref s7, i7, ref features);
+            }
+
+            // Summed in tree order, as libxgboost's float accumulation does.
+            ref var l0 = ref Unsafe.Add(ref leaves, (t * _leavesPerTree) - stride);
+            sum += Unsafe.Add(ref l0, i0);
+            sum += Unsafe.Add(ref l0, _leavesPerTree + i1);
+            sum += Unsafe.Add(ref l0, (2 * _leavesPerTree) + i2);
+            sum += Unsafe.Add(ref l0, (3 * _leavesPerTree) + i3);
+            sum += Unsafe.Add(ref l0, (4 * _leavesPerTree) + i4);
+            sum += Unsafe.Add(ref l0, (5 * _leavesPerTree) + i5);
+            sum += Unsafe.Add(ref l0, (6 * _leavesPerTree) + i6);
+            sum += Unsafe.Add(ref l0, (7 * _leavesPerTree) + i7);
+        }
+
         for (; t + 4 <= _trees; t += 4)
         {
             ref var s0 = ref Unsafe.Add(ref splits, t * stride);
