@@ -119,8 +119,12 @@ public sealed class WatchRiskTests(PopulationFixture population)
 
         using var cancel = new CancellationTokenSource(Generous * 2);
         using var watch = population.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { CustomerIds = { id, sentinel } }, new CallOptions(CancellationToken: cancel.Token));
-        await Task.Delay(200); // the subscription is registered when the call has started
+            new WatchRiskRequest { CustomerIds = { id, sentinel }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+
+        // The snapshot (of the known customer only) arrives once the subscription is registered.
+        var initial = await NextAsync(watch);
+        Assert.Equal(id, initial.CustomerId);
+        Assert.Equal(RiskBand.Low, initial.Band);
 
         // Four open complaints, each through its own IngestEvents call, all at once.
         var calls = Enumerable.Range(1, 4).Select(i => population.IngestAsync([new Event
