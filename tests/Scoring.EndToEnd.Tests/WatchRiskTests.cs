@@ -37,11 +37,7 @@ public sealed class WatchRiskTests(PopulationFixture population)
         Assert.Equal(string.Empty, initial.CauseEventId);
 
         // Then four complaints, all left open: the churn model's strongest signal after inactivity.
-        var complaints = Enumerable.Range(1, 4).Select(i => new Event
-        {
-            EventId = $"watch-complaint-{i}", CustomerId = id, EventTime = Timestamp.FromDateTimeOffset(now.AddMinutes(-10 + i)),
-            ServiceContact = new ServiceContact { ContactId = $"k{i}", Kind = ContactKind.Complaint, Action = ContactAction.Opened, Topic = ContactTopic.Fees, Channel = Channel.CallCentre },
-        }).ToList();
+        var complaints = Enumerable.Range(1, 4).Select(i => OpenComplaint(id, $"watch-complaint-{i}", now.AddMinutes(-10 + i), $"k{i}")).ToList();
         var summary = await population.IngestAsync(complaints);
         Assert.Equal(4, summary.Applied);
         var current = await population.GetScoresAsync(new GetScoresRequest { CustomerId = id, Channel = Channel.Web, Include = { ScorePart.Churn } });
@@ -79,11 +75,7 @@ public sealed class WatchRiskTests(PopulationFixture population)
         using var ingest = population.Channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents", new CallOptions(CancellationToken: cancel.Token));
         for (var i = 1; i <= 4; i++)
         {
-            await ingest.RequestStream.WriteAsync(new Event
-            {
-                EventId = $"open-complaint-{i}", CustomerId = id, EventTime = Timestamp.FromDateTimeOffset(now.AddMinutes(-10 + i)),
-                ServiceContact = new ServiceContact { ContactId = $"o{i}", Kind = ContactKind.Complaint, Action = ContactAction.Opened, Topic = ContactTopic.Rates, Channel = Channel.CallCentre },
-            });
+            await ingest.RequestStream.WriteAsync(OpenComplaint(id, $"open-complaint-{i}", now.AddMinutes(-10 + i), $"o{i}", ContactTopic.Rates));
         }
 
         var pushed = await NextAsync(watch);
@@ -127,11 +119,9 @@ public sealed class WatchRiskTests(PopulationFixture population)
         Assert.Equal(RiskBand.Low, initial.Band);
 
         // Four open complaints, each through its own IngestEvents call, all at once.
-        var calls = Enumerable.Range(1, 4).Select(i => population.IngestAsync([new Event
-        {
-            EventId = $"concurrent-complaint-{i}", CustomerId = id, EventTime = Timestamp.FromDateTimeOffset(now.AddMinutes(-10 + i)),
-            ServiceContact = new ServiceContact { ContactId = $"c{i}", Kind = ContactKind.Complaint, Action = ContactAction.Opened, Topic = ContactTopic.Fees, Channel = Channel.CallCentre },
-        }])).ToArray();
+        var calls = Enumerable.Range(1, 4)
+            .Select(i => population.IngestAsync([OpenComplaint(id, $"concurrent-complaint-{i}", now.AddMinutes(-10 + i), $"c{i}")]))
+            .ToArray();
         Assert.All(await Task.WhenAll(calls), s => Assert.Equal(1, s.Applied));
         var final = await population.GetScoresAsync(new GetScoresRequest { CustomerId = id, Channel = Channel.Web, Include = { ScorePart.Churn } });
 
@@ -154,6 +144,15 @@ public sealed class WatchRiskTests(PopulationFixture population)
         Assert.All(updates, u => Assert.NotEqual(u.PreviousBand, u.Band));
         Assert.Equal(final.Churn.Band, updates[^1].Band);
     }
+
+    /// <summary>A complaint opened through the call centre and left open.</summary>
+    private static Event OpenComplaint(string customerId, string eventId, DateTimeOffset at, string contactId, ContactTopic topic = ContactTopic.Fees) => new()
+    {
+        EventId = eventId,
+        CustomerId = customerId,
+        EventTime = Timestamp.FromDateTimeOffset(at),
+        ServiceContact = new ServiceContact { ContactId = contactId, Kind = ContactKind.Complaint, Action = ContactAction.Opened, Topic = topic, Channel = Channel.CallCentre },
+    };
 
     private static async Task<RiskUpdate> NextAsync(ServerStreamingCall<RiskUpdate> call)
     {

@@ -45,17 +45,8 @@ public sealed class CustomerStatePropertyTests
     {
         Check.One(s_config.WithMaxTest(100), Prop.ForAll(Scenarios(), s =>
         {
-            var state = new CustomerState();
             var options = Ev.Options(Scenario.Lateness);
-            if (s.Profile is not null)
-            {
-                state.ApplyProfile(s.Profile, options);
-            }
-
-            foreach (var e in s.Arrival)
-            {
-                state.Apply(e, options);
-            }
+            var state = Applied(s, options);
 
             var bytes = state.Serialize();
             var copy = CustomerState.Deserialize(bytes);
@@ -81,17 +72,8 @@ public sealed class CustomerStatePropertyTests
         var reused = new CustomerState();
         Check.One(s_config.WithMaxTest(100), Prop.ForAll(Scenarios(), s =>
         {
-            var state = new CustomerState();
             var options = Ev.Options(Scenario.Lateness);
-            if (s.Profile is not null)
-            {
-                state.ApplyProfile(s.Profile, options);
-            }
-
-            foreach (var e in s.Arrival)
-            {
-                state.Apply(e, options);
-            }
+            var state = Applied(s, options);
 
             var bytes = state.Serialize();
             CustomerState.DeserializeInto(bytes, reused);
@@ -126,6 +108,23 @@ public sealed class CustomerStatePropertyTests
         Assert.Equal(empty, full.Serialize());
         Assert.Null(full.Watermark);
         Assert.False(full.HasProfile);
+    }
+
+    /// <summary>A state with the scenario's profile and every delivery applied, in arrival order.</summary>
+    private static CustomerState Applied(Scenario s, ApplyOptions options)
+    {
+        var state = new CustomerState();
+        if (s.Profile is not null)
+        {
+            state.ApplyProfile(s.Profile, options);
+        }
+
+        foreach (var e in s.Arrival)
+        {
+            state.Apply(e, options);
+        }
+
+        return state;
     }
 
     [Fact]

@@ -41,28 +41,19 @@ public sealed class TreeEnsembleParityTests
         }
     }
 
-    [Fact]
-    public void Predict_CompleteTreeLayout_EqualsPointerWalkBitForBit()
+    [Theory]
+    // Depth 7 with min_child_weight 5 leaves many leaves above the bottom, exercising the padding splits.
+    [InlineData(7, 5, 60, 6)]
+    // 61 trees: seven groups of eight walked together, then one group of four and one single tree.
+    [InlineData(6, 3, 61, 11)]
+    public void Predict_CompleteTreeLayout_EqualsPointerWalkBitForBit(int maxDepth, int minChildWeight, int rounds, int seed)
     {
-        // Depth 7 with min_child_weight 5 leaves many leaves above the bottom, exercising the padding splits.
-        var data = SyntheticData.Create(3_000, 25, 0.25, binary: true, seed: 6);
-        var model = TreeEnsemble.Load(ModelFixtures.Train(data, new XgbTrainingParameters { MaxDepth = 7, MinChildWeight = 5, Rounds = 60, Threads = 1 }));
+        // 25% missing cells exercise both default directions.
+        var data = SyntheticData.Create(3_000, 25, 0.25, binary: true, seed: seed);
+        var model = TreeEnsemble.Load(ModelFixtures.Train(data, new XgbTrainingParameters { MaxDepth = maxDepth, MinChildWeight = minChildWeight, Rounds = rounds, Threads = 1 }));
         Assert.True(model.UsesCompleteLayout);
+        Assert.Equal(rounds, model.TreeCount);
 
-        for (var i = 0; i < data.Rows; i++)
-        {
-            Assert.Equal(model.PointerMargin(data.Row(i)), (float)model.PredictRaw(data.Row(i)));
-        }
-    }
-
-    [Fact]
-    public void Predict_TreeCountNotAMultipleOfTheInterleave_EqualsPointerWalkBitForBit()
-    {
-        // 61 trees: seven groups of eight walked together, then one group of four and one single
-        // tree; 25% missing cells exercise both default directions.
-        var data = SyntheticData.Create(3_000, 25, 0.25, binary: true, seed: 11);
-        var model = TreeEnsemble.Load(ModelFixtures.Train(data, new XgbTrainingParameters { MaxDepth = 6, MinChildWeight = 3, Rounds = 61, Threads = 1 }));
-        Assert.True(model.UsesCompleteLayout);
         for (var i = 0; i < data.Rows; i++)
         {
             Assert.Equal(model.PointerMargin(data.Row(i)), (float)model.PredictRaw(data.Row(i)));

@@ -18,6 +18,9 @@ namespace Scoring.Cli.Commands;
 /// </summary>
 internal static class ServiceCommands
 {
+    // As the service lists them per call: enough to see what is wrong, bounded for a large load.
+    private const int MaxRejectionsShown = 100;
+
     private static Option<string> TargetOption() => new("--target", "-t") { Description = "Service address, e.g. http://127.0.0.1:50051.", Required = true };
 
     public static Command WaitHealthy()
@@ -291,7 +294,7 @@ internal static class ServiceCommands
         var total = new IngestSummary();
         foreach (var summary in await Task.WhenAll(workers).ConfigureAwait(false))
         {
-            Merge(total, summary);
+            total.Add(summary, MaxRejectionsShown);
         }
 
         return total;
@@ -314,25 +317,10 @@ internal static class ServiceCommands
             }
 
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-            Merge(total, await call.ResponseAsync.ConfigureAwait(false));
+            total.Add(await call.ResponseAsync.ConfigureAwait(false), MaxRejectionsShown);
         }
 
         return total;
-    }
-
-    private static void Merge(IngestSummary total, IngestSummary part)
-    {
-        total.Received += part.Received;
-        total.Applied += part.Applied;
-        total.Duplicate += part.Duplicate;
-        total.Late += part.Late;
-        total.Invalid += part.Invalid;
-        foreach (var (reason, count) in part.InvalidByReason)
-        {
-            total.InvalidByReason[reason] = total.InvalidByReason.GetValueOrDefault(reason) + count;
-        }
-
-        total.Rejections.Add(part.Rejections.Take(Math.Max(0, 100 - total.Rejections.Count)));
     }
 
     private static GrpcChannel? CreateChannel(string target)

@@ -124,26 +124,8 @@ internal sealed class IngestService(FeatureStoreAccessor store, EventBatchApplie
         }
 
         metrics.Record(summary, "grpc");
-        Merge(total, summary);
+        total.Add(summary, MaxRejectionsListed);
         batch.Clear();
-    }
-
-    internal static void Merge(IngestSummary total, IngestSummary batch)
-    {
-        total.Received += batch.Received;
-        total.Applied += batch.Applied;
-        total.Duplicate += batch.Duplicate;
-        total.Late += batch.Late;
-        total.Invalid += batch.Invalid;
-        foreach (var (reason, count) in batch.InvalidByReason)
-        {
-            total.InvalidByReason[reason] = total.InvalidByReason.GetValueOrDefault(reason) + count;
-        }
-
-        for (var i = 0; i < batch.Rejections.Count && total.Rejections.Count < MaxRejectionsListed; i++)
-        {
-            total.Rejections.Add(batch.Rejections[i]);
-        }
     }
 
     private static TimeSpan TimeSpanSince(long tickCount64) => TimeSpan.FromMilliseconds(Environment.TickCount64 - tickCount64);
