@@ -25,6 +25,7 @@ public sealed class EchoServerFixture : IAsyncLifetime
 
     private WebApplication? _app;
     private TaskCompletionSource _cancelObserved = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waitForCancelStarted;
 
     public Uri H2cAddress { get; private set; } = null!;
 
@@ -123,8 +124,12 @@ public sealed class EchoServerFixture : IAsyncLifetime
                     await responses.WriteAsync(new EchoReply { Message = "echo:" + requests.Current.Message });
                 }
             })
+            .Unary<EchoRequest, EchoReply>("WaitForCancelStarted", (request, context) =>
+                ValueTask.FromResult(new EchoReply { Message = Volatile.Read(ref _waitForCancelStarted).ToString(System.Globalization.CultureInfo.InvariantCulture) }))
             .Unary<EchoRequest, EchoReply>("WaitForCancel", async (request, context) =>
             {
+                // Counted so an out-of-process client can cancel once the call is really here.
+                Interlocked.Increment(ref _waitForCancelStarted);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, context.CancellationToken);

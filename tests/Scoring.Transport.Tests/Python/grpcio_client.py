@@ -86,16 +86,23 @@ call("deadline", deadline)
 
 def cancel():
     fn = unary_unary(channel, "WaitForCancel", pb.EchoRequest, pb.EchoReply)
+    started = unary_unary(channel, "WaitForCancelStarted", pb.EchoRequest, pb.EchoReply)
     future = fn.future(pb.EchoRequest(), timeout=30)
-    time.sleep(0.5)
+    # Cancel once the handler runs. After a fixed 0.5 s sleep the cancel sometimes arrived while
+    # the server still waited for the end of the request stream, so no handler ever ran (correct
+    # for the server, but then the test observed nothing).
+    sent = time.monotonic()
+    while started(pb.EchoRequest(), timeout=5).message == "0" and time.monotonic() < sent + 20:
+        time.sleep(0.05)
+    waited = time.monotonic() - sent
     future.cancel()
     try:
         future.result()
-        return {"code": "OK"}
+        return {"code": "OK", "waited": waited}
     except grpc.FutureCancelledError:
-        return {"code": "CANCELLED"}
+        return {"code": "CANCELLED", "waited": waited}
     except grpc.RpcError as e:
-        return {"code": code_of(e)}
+        return {"code": code_of(e), "waited": waited}
 
 
 call("cancel", cancel)
