@@ -25,6 +25,7 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
     private const int ReadChunk = 1000;
 
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _rescoreGate = new(1, 1);
     private ImmutableArray<Subscription> _subscriptions = [];
 
     /// <summary>Last band sent or read for customers watched by id (bounded by the subscriptions' id lists).</summary>
@@ -173,6 +174,23 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
             return;
         }
 
+        // One rescore at a time: each reads the store after the previous one pushed, so bands are
+        // read in time order and each change is queued right after its transition. Two batches
+        // for one customer (two ingest streams, or the stream consumer beside IngestEvents) then
+        // push a consistent chain ending at the latest band, never a stale band last.
+        await _rescoreGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RescoreLockedAsync(subscriptions, causes, before, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _rescoreGate.Release();
+        }
+    }
+
+    private async Task RescoreLockedAsync(ImmutableArray<Subscription> subscriptions, Dictionary<string, string> causes, Dictionary<string, RiskBand> before, CancellationToken cancellationToken)
+    {
         var ids = causes.Keys.ToArray();
         var now = clock.GetUtcNow();
         var vectors = await store.Store.GetFeaturesAsync(ids, now, cancellationToken).ConfigureAwait(false);
@@ -217,10 +235,8 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
     }
 
     /// <summary>
-    /// The band to report as previous. For customers watched by id the last known band is
-    /// swapped atomically, so two batches for one customer applied concurrently (two ingest
-    /// streams, or a stream consumer beside IngestEvents) push each change once, in a chain,
-    /// never the same change twice.
+    /// The band to report as previous. For customers watched by id it is the last band pushed or
+    /// snapshotted (swapped in as the new one), so each change is pushed once, in a chain.
     /// </summary>
     private RiskBand Transition(string id, RiskBand band, Dictionary<string, RiskBand> before, bool tracked)
     {
