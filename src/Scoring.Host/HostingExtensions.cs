@@ -71,8 +71,7 @@ public static class HostingExtensions
         services.AddOptions<StreamIngestionHostOptions>().BindConfiguration(StreamIngestionHostOptions.Section);
         services.AddOptions<StreamIngestionOptions>().BindConfiguration(StreamIngestionHostOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StreamIngestionOptions>, StreamIngestionOptionsValidator>();
-        services.AddSingleton<StreamIngestionService>();
-        services.AddHostedService(sp => sp.GetRequiredService<StreamIngestionService>());
+        services.AddHostedService<StreamIngestionService>();
         services.AddSingleton<ScoringService>();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

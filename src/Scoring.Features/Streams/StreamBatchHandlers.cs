@@ -15,6 +15,16 @@ public static class StreamBatchHandlers
     public static StreamBatchHandler ForStore(RedisFeatureStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
+        return For(store.IngestAsync);
+    }
+
+    /// <summary>
+    /// Hands each batch's events to <paramref name="ingest"/> (which must store them, or throw so
+    /// the batch is redelivered) and reports its summary's counts.
+    /// </summary>
+    public static StreamBatchHandler For(Func<IReadOnlyList<Event>, CancellationToken, Task<IngestSummary>> ingest)
+    {
+        ArgumentNullException.ThrowIfNull(ingest);
         return async (events, cancellationToken) =>
         {
             var batch = new Event[events.Count];
@@ -23,7 +33,7 @@ public static class StreamBatchHandlers
                 batch[i] = events[i].Event;
             }
 
-            var summary = await store.IngestAsync(batch, cancellationToken).ConfigureAwait(false);
+            var summary = await ingest(batch, cancellationToken).ConfigureAwait(false);
             return new StreamBatchResult((int)summary.Applied, (int)summary.Duplicate, (int)summary.Late, (int)summary.Invalid);
         };
     }

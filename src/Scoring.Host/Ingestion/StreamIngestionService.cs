@@ -43,11 +43,6 @@ internal sealed class StreamIngestionService(
     EventBatchApplier applier,
     ILogger<StreamIngestionConsumer> logger) : BackgroundService
 {
-    private StreamIngestionConsumer? _consumer;
-
-    /// <summary>The running consumer (null while disabled or before Redis first connects).</summary>
-    public StreamIngestionConsumer? Consumer => Volatile.Read(ref _consumer);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!hostOptions.Value.Enabled)
@@ -56,8 +51,8 @@ internal sealed class StreamIngestionService(
         }
 
         var client = await redis.WaitForClientAsync(stoppingToken).ConfigureAwait(false);
-        var consumer = new StreamIngestionConsumer(client, ApplyAsync, options.Value, logger);
-        Volatile.Write(ref _consumer, consumer);
+        // A throw from the applier leaves the batch unacknowledged, so it comes back.
+        var consumer = new StreamIngestionConsumer(client, StreamBatchHandlers.For(applier.ApplyAsync), options.Value, logger);
         try
         {
             await consumer.RunAsync(stoppingToken).ConfigureAwait(false);
@@ -66,18 +61,5 @@ internal sealed class StreamIngestionService(
         {
             consumer.Dispose();
         }
-    }
-
-    // A throw leaves the batch unacknowledged, so it comes back (store errors included).
-    private async ValueTask<StreamBatchResult> ApplyAsync(IReadOnlyList<StreamEvent> entries, CancellationToken cancellationToken)
-    {
-        var batch = new V1.Event[entries.Count];
-        for (var i = 0; i < batch.Length; i++)
-        {
-            batch[i] = entries[i].Event;
-        }
-
-        var summary = await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
-        return new StreamBatchResult((int)summary.Applied, (int)summary.Duplicate, (int)summary.Late, (int)summary.Invalid);
     }
 }
