@@ -22,7 +22,7 @@ namespace Scoring.Features.Store;
 /// </summary>
 public sealed class RedisFeatureStore
 {
-    // Reads decode into a per-thread state (keeping its list capacity) instead of a new one.
+    // Read paths decode into a per-thread state (see ReadState) instead of a new one.
     [ThreadStatic]
     private static CustomerState? t_readState;
 
@@ -176,9 +176,8 @@ public sealed class RedisFeatureStore
 
     /// <summary>
     /// The stored value of a customer in a pooled buffer (dispose it), or null when the store
-    /// knows nothing of them. Decode with <see cref="ReadState"/> into a reused
-    /// <see cref="CustomerState"/>: read paths that score and drop the state (GetScores) then
-    /// allocate neither the value nor ~30 KB of day buckets per read.
+    /// knows nothing of them. Decode it with <see cref="ReadState"/>: read paths that score and
+    /// drop the state (GetScores) then allocate neither the value nor a state per read.
     /// </summary>
     public ValueTask<RedisLease?> GetStoredValueAsync(string customerId, CancellationToken cancellationToken = default)
     {
@@ -186,11 +185,18 @@ public sealed class RedisFeatureStore
         return _client.GetLeaseAsync(KeyOf(customerId), cancellationToken);
     }
 
-    /// <summary>Decodes a value from <see cref="GetStoredValueAsync"/> into <paramref name="into"/>.</summary>
-    public static void ReadState(RedisLease stored, CustomerState into)
+    /// <summary>
+    /// Decodes a value from <see cref="GetStoredValueAsync"/> into this thread's reusable state
+    /// (its lists keep their capacity, so no ~30 KB of day buckets per read) and returns it. The
+    /// state is valid until the next read on this thread: use it before any await, never keep it.
+    /// </summary>
+    public static CustomerState ReadState(RedisLease stored) => ReadState(stored.Span);
+
+    private static CustomerState ReadState(ReadOnlySpan<byte> value)
     {
-        ArgumentNullException.ThrowIfNull(stored);
-        CustomerState.DeserializeInto(StoredValue.Payload(stored.Span), into);
+        var state = t_readState ??= new CustomerState();
+        CustomerState.DeserializeInto(StoredValue.Payload(value), state);
+        return state;
     }
 
     /// <summary>
@@ -207,14 +213,9 @@ public sealed class RedisFeatureStore
 
         var values = await ReadAsync(customerIds, cancellationToken).ConfigureAwait(false);
         var result = new float[]?[values.Length];
-        var state = t_readState ??= new CustomerState();
         for (var i = 0; i < values.Length; i++)
         {
-            if (values[i] is { } value)
-            {
-                CustomerState.DeserializeInto(StoredValue.Payload(value), state);
-                result[i] = state.ComputeFeatures(asOf);
-            }
+            result[i] = values[i] is { } value ? ReadState(value).ComputeFeatures(asOf) : null;
         }
 
         return result;
@@ -229,10 +230,7 @@ public sealed class RedisFeatureStore
             return null;
         }
 
-        // Decoded and computed without an await in between, so the per-thread state can be reused.
-        var state = t_readState ??= new CustomerState();
-        ReadState(stored, state);
-        return state.ComputeFeatures(asOf);
+        return ReadState(stored).ComputeFeatures(asOf);
     }
 
     /// <summary>

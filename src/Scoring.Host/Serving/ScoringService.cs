@@ -13,9 +13,6 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
     public const string ServiceName = "scoring.v1.Scoring";
     public const int MaxBatch = 1000;
 
-    [ThreadStatic]
-    private static CustomerState? t_state;
-
     /// <summary>Share of the caller's remaining deadline kept back to answer UNAVAILABLE in time.</summary>
     private static readonly TimeSpan MinDeadlineMargin = TimeSpan.FromMilliseconds(20);
 
@@ -56,9 +53,8 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
                 throw NotFound(request.CustomerId);
             }
 
-            // Decoded and scored without an await in between, so a per-thread state can be reused.
-            var state = t_state ??= new CustomerState();
-            RedisFeatureStore.ReadState(stored, state);
+            // The store's per-thread state: decoded and scored with no await in between.
+            var state = RedisFeatureStore.ReadState(stored);
             if (!Exists(state))
             {
                 throw NotFound(request.CustomerId);
