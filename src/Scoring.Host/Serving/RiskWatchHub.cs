@@ -240,26 +240,19 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
     /// </summary>
     private RiskBand Transition(string id, RiskBand band, Dictionary<string, RiskBand> before, bool tracked)
     {
-        var baseline = before.TryGetValue(id, out var b) ? b : RiskBand.Unspecified;
-        if (!tracked)
+        // Runs under the rescore gate, so a plain read and write of the last known band suffice.
+        if (tracked && _known.TryGetValue(id, out var known))
         {
-            return before.ContainsKey(id) ? baseline : _known.GetValueOrDefault(id);
+            _known[id] = band;
+            return known;
         }
 
-        while (true)
+        if (tracked)
         {
-            if (_known.TryGetValue(id, out var known))
-            {
-                if (_known.TryUpdate(id, band, known))
-                {
-                    return known;
-                }
-            }
-            else if (_known.TryAdd(id, band))
-            {
-                return baseline;
-            }
+            _known[id] = band;
         }
+
+        return before.GetValueOrDefault(id);
     }
 
     private static bool IsWatched(ImmutableArray<Subscription> subscriptions, string customerId)
