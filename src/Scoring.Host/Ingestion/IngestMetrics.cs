@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Scoring.Features.Streams;
 using Scoring.V1;
 
 namespace Scoring.Host.Ingestion;
@@ -6,14 +7,12 @@ namespace Scoring.Host.Ingestion;
 /// <summary>Meter "Scoring.Ingestion": ingest_events{result, source} per event outcome.</summary>
 internal sealed class IngestMetrics : IDisposable
 {
-    public const string MeterName = "Scoring.Ingestion";
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter = new(IngestionInstruments.MeterName);
     private readonly Counter<long> _events;
 
     public IngestMetrics()
     {
-        // Same name, unit and help as the stream consumer's counter: one Prometheus family, two sources.
-        _events = _meter.CreateCounter<long>("ingest_events", unit: "{event}", description: "Events ingested, by result (applied, duplicate, late, invalid, dead_lettered) and source (stream, grpc).");
+        _events = _meter.CreateCounter<long>(IngestionInstruments.EventsCounter, IngestionInstruments.EventsUnit, IngestionInstruments.EventsDescription);
     }
 
     public void Record(IngestSummary batch, string source)

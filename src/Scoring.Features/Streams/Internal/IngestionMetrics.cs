@@ -9,7 +9,6 @@ namespace Scoring.Features.Streams.Internal;
 /// </summary>
 internal sealed class IngestionMetrics : IDisposable
 {
-    public const string MeterName = "Scoring.Ingestion";
     private const string SourceStream = "stream";
     private readonly Meter _meter;
     private readonly Counter<long> _events;
@@ -20,10 +19,10 @@ internal sealed class IngestionMetrics : IDisposable
 
     public IngestionMetrics(string stream, string group)
     {
-        _meter = new Meter(MeterName);
+        _meter = new Meter(IngestionInstruments.MeterName);
         _streamTag = new("stream", stream);
         _groupTag = new("group", group);
-        _events = _meter.CreateCounter<long>("ingest_events", unit: "{event}", description: "Events ingested, by result (applied, duplicate, late, invalid, dead_lettered) and source (stream, grpc).");
+        _events = _meter.CreateCounter<long>(IngestionInstruments.EventsCounter, IngestionInstruments.EventsUnit, IngestionInstruments.EventsDescription);
         _meter.CreateObservableGauge("ingest_stream_lag", ObserveLag, unit: "{entry}", description: "Entries in the stream not yet delivered to the consumer group (XINFO GROUPS lag).");
         _meter.CreateObservableGauge("ingest_stream_pending", ObservePending, unit: "{entry}", description: "Entries delivered to the group but not yet acknowledged.");
     }
