@@ -1,6 +1,10 @@
 using Scoring.Host;
+using Scoring.Host.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Before anything opens a socket: the runtime reads this switch once.
+SocketCompletions.Configure(builder.Configuration);
 builder.AddScoring();
 
 var app = builder.Build();

@@ -21,6 +21,13 @@ public sealed class EndpointsOptions : IValidatableObject
 
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// Run socket completions on the epoll thread instead of queueing each to the thread pool
+    /// (the runtime's DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, which wins when set). Read
+    /// once at process start, by Program.
+    /// </summary>
+    public bool InlineSocketCompletions { get; set; } = true;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!IPEndPoint.TryParse(Grpc, out var grpc) || grpc.Port == 0)
