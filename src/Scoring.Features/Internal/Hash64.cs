@@ -15,6 +15,25 @@ internal static class Hash64
 
     public static ulong Of(string s)
     {
+        // ASCII ids (the usual case) are hashed char by char: the same bytes UTF-8 would give,
+        // without transcoding into a buffer first.
+        var h = Offset;
+        foreach (var c in s)
+        {
+            if (c >= 0x80)
+            {
+                return OfUtf8(s);
+            }
+
+            h ^= c;
+            h *= Prime;
+        }
+
+        return Finalise(h);
+    }
+
+    private static ulong OfUtf8(string s)
+    {
         var max = Encoding.UTF8.GetMaxByteCount(s.Length);
         byte[]? rented = null;
         Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
@@ -41,6 +60,11 @@ internal static class Hash64
             h *= Prime;
         }
 
+        return Finalise(h);
+    }
+
+    private static ulong Finalise(ulong h)
+    {
         h ^= h >> 33;
         h *= 0xff51afd7ed558ccdUL;
         h ^= h >> 33;
