@@ -201,7 +201,7 @@ public static class OfferArbiter
         return null;
     }
 
-    private static OfferExclusion? Applicability(Offer offer, int i, Channel channel, DateTimeOffset now, OfferContactHistory? contacts)
+    private static OfferExclusion? Applicability(Offer offer, int i, Channel channel, DateTimeOffset now, OfferContactHistory? history)
     {
         if (!offer.AllowsChannel(channel))
         {
@@ -213,7 +213,7 @@ public static class OfferArbiter
             return new OfferExclusion(i, ExclusionReason.OutOfSeason, double.NaN, -1, default);
         }
 
-        if (contacts is null)
+        if (history is not { } contacts)
         {
             return null;
         }

@@ -295,10 +295,13 @@ public sealed class CustomerState
     }
 
     /// <summary>The customer's contact history with one offer, evaluated at <paramref name="asOf"/>.</summary>
-    public OfferContactHistory GetOfferHistory(string offerId, DateTimeOffset asOf)
+    public OfferContactHistory GetOfferHistory(string offerId, DateTimeOffset asOf) => GetOfferHistory(new OfferKey(offerId), asOf);
+
+    /// <summary>The customer's contact history with one offer, evaluated at <paramref name="asOf"/>.</summary>
+    public OfferContactHistory GetOfferHistory(in OfferKey offer, DateTimeOffset asOf)
     {
-        ArgumentNullException.ThrowIfNull(offerId);
-        var h = Hash64.Of(offerId);
+        var offerId = offer.Id ?? throw new ArgumentException("The offer key is empty.", nameof(offer));
+        var h = offer.Hash;
         var d = Days.Of(asOf);
         foreach (var o in _offers)
         {

@@ -18,7 +18,7 @@ internal sealed class CustomerScorer(ModelRegistry models, OfferCatalogueService
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    private OfferModelMap? _offerModels;
+    private OfferCatalogueMap? _catalogueMap;
 
     /// <summary>Churn probability and band of a catalogue-ordered vector (WatchRisk).</summary>
     public (double Probability, RiskBand Band) Churn(ReadOnlySpan<float> features)
@@ -105,14 +105,15 @@ internal sealed class CustomerScorer(ModelRegistry models, OfferCatalogueService
     private void RecommendOffers(ModelSet set, Scratch s, CustomerState state, DateTimeOffset asOf, in ScoreRequest request, RiskBand band, ValueTier tier, LifecycleStage stage, CustomerScores answer)
     {
         var catalogue = offers.Current;
-        var offerModels = OfferModels(set, catalogue);
+        var map = CatalogueMap(set, catalogue);
+        var offerModels = map.Models;
         var n = catalogue.Count;
         s.EnsureOffers(n);
         var history = s.History.AsSpan(0, n);
         var propensities = s.Propensities.AsSpan(0, n);
         for (var i = 0; i < n; i++)
         {
-            history[i] = state.GetOfferHistory(catalogue.Offers[i].Id, asOf);
+            history[i] = state.GetOfferHistory(map.Keys[i], asOf);
         }
 
         propensities.Fill(double.NaN);
@@ -165,16 +166,16 @@ internal sealed class CustomerScorer(ModelRegistry models, OfferCatalogueService
         return any;
     }
 
-    private LoadedModel?[] OfferModels(ModelSet set, OfferCatalogue catalogue)
+    private OfferCatalogueMap CatalogueMap(ModelSet set, OfferCatalogue catalogue)
     {
-        var map = Volatile.Read(ref _offerModels);
+        var map = Volatile.Read(ref _catalogueMap);
         if (map is null || !ReferenceEquals(map.Set, set) || !ReferenceEquals(map.Catalogue, catalogue))
         {
-            map = new OfferModelMap(set, catalogue, set.OfferModelsFor(catalogue));
-            Volatile.Write(ref _offerModels, map);
+            map = new OfferCatalogueMap(set, catalogue, set.OfferModelsFor(catalogue), [.. catalogue.Offers.Select(o => new OfferKey(o.Id))]);
+            Volatile.Write(ref _catalogueMap, map);
         }
 
-        return map.Models;
+        return map;
     }
 
     private static Scratch ScratchFor(ModelSet set)
@@ -184,7 +185,8 @@ internal sealed class CustomerScorer(ModelRegistry models, OfferCatalogueService
         return s;
     }
 
-    private sealed record OfferModelMap(ModelSet Set, OfferCatalogue Catalogue, LoadedModel?[] Models);
+    /// <summary>Per catalogue (and model set): each offer's propensity model and state key, built once.</summary>
+    private sealed record OfferCatalogueMap(ModelSet Set, OfferCatalogue Catalogue, LoadedModel?[] Models, OfferKey[] Keys);
 
     private sealed class Scratch
     {
