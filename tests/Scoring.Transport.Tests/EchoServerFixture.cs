@@ -124,6 +124,8 @@ public sealed class EchoServerFixture : IAsyncLifetime
                     await responses.WriteAsync(new EchoReply { Message = "echo:" + requests.Current.Message });
                 }
             })
+            // Only the dropped-connection test calls it, so its metrics are that test's alone.
+            .Unary<EchoRequest, EchoReply>("Abandoned", (request, context) => ValueTask.FromResult(new EchoReply { Message = request.Message }))
             .Unary<EchoRequest, EchoReply>("WaitForCancelStarted", (request, context) =>
                 ValueTask.FromResult(new EchoReply { Message = Volatile.Read(ref _waitForCancelStarted).ToString(System.Globalization.CultureInfo.InvariantCulture) }))
             .Unary<EchoRequest, EchoReply>("WaitForCancel", async (request, context) =>

@@ -141,6 +141,11 @@ internal sealed partial class ServerMethodHandler<TRequest, TResponse>
             case var _ when call.HttpContext.RequestAborted.IsCancellationRequested:
                 call.Status = new Status(StatusCode.Cancelled, "Call canceled by the client.");
                 break;
+            // The connection died under the call (the caller went away); Kestrel signals
+            // RequestAborted from the thread pool, so the failed read can come first.
+            case Microsoft.AspNetCore.Connections.ConnectionAbortedException or IOException { InnerException: Microsoft.AspNetCore.Connections.ConnectionAbortedException }:
+                call.Status = new Status(StatusCode.Cancelled, "The caller's connection was lost.");
+                break;
             default:
                 LogHandlerError(_logger, _method.FullName, ex.GetType().Name, ex);
                 call.Status = new Status(StatusCode.Internal, _options.EnableDetailedErrors
