@@ -200,17 +200,27 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
         new(StatusCode.NotFound, $"customer_id: no profile or events for customer '{customerId}'.");
 
     /// <summary>Cancels feature-store reads early enough to answer UNAVAILABLE before the caller's deadline.</summary>
-    private static CancellationTokenSource StoreDeadline(ServerCallContext context)
+    private static StoreGuard StoreDeadline(ServerCallContext context)
     {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        if (context.Deadline != DateTime.MaxValue)
+        if (context.Deadline == DateTime.MaxValue)
         {
-            var remaining = context.Deadline - DateTime.UtcNow;
-            var margin = TimeSpan.FromTicks(Math.Max(MinDeadlineMargin.Ticks, remaining.Ticks / 10));
-            cts.CancelAfter(remaining > margin ? remaining - margin : TimeSpan.Zero);
+            // No deadline: the caller's own cancellation, and Redis's command timeout, bound the read.
+            return new StoreGuard(null, context.CancellationToken);
         }
 
-        return cts;
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var remaining = context.Deadline - DateTime.UtcNow;
+        var margin = TimeSpan.FromTicks(Math.Max(MinDeadlineMargin.Ticks, remaining.Ticks / 10));
+        cts.CancelAfter(remaining > margin ? remaining - margin : TimeSpan.Zero);
+        return new StoreGuard(cts, cts.Token);
+    }
+
+    /// <summary>The token store reads run under; a linked source (disposed here) only when the call has a deadline.</summary>
+    private readonly struct StoreGuard(CancellationTokenSource? source, CancellationToken token) : IDisposable
+    {
+        public CancellationToken Token { get; } = token;
+
+        public void Dispose() => source?.Dispose();
     }
 
     /// <summary>Store failures and our own early cancellation become UNAVAILABLE; the caller's cancellation passes through.</summary>
