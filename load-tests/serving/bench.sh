@@ -158,7 +158,8 @@ call as the service (SocketsHttpHandler's HTTP/2), and it runs on the same two c
 With 64 calls always in flight (closed loop), mean latency is 64 / throughput (Little's law):
 {s_rps:,.0f} req/s means a {64000 / s_rps:.2f} ms mean before any tail. With 8 streams in flight the same call's
 p99 is {h2s8[2]} ms.
-Every measured call ended OK (h2load: 0 failed; load tool: no errors), server counters:
+Every measured call ended OK (h2load: 0 failed; load tool: no errors); calls still in flight when a tool
+stops are cut off and count as Canceled on the server. Server counters:
 ```
 {handled.strip()}
 ```
