@@ -101,6 +101,52 @@ public abstract partial class RedisCommands
     }
 
     /// <summary>
+    /// XREAD [COUNT n] [BLOCK ms] STREAMS key id: entries of one stream after <paramref name="afterId"/>,
+    /// without a consumer group (every reader sees every entry). Returns an empty array when
+    /// BLOCK times out. Blocking stalls later commands on the connection: use
+    /// <see cref="RedisClient.CreateDedicatedConnectionAsync"/>; the command timeout is extended by <paramref name="block"/>.
+    /// </summary>
+    public ValueTask<RedisStreamMessages[]> StreamReadAsync(string key, string afterId, int? count = null, TimeSpan? block = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentException.ThrowIfNullOrWhiteSpace(afterId);
+        if (count is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "COUNT must be positive.");
+        }
+
+        var blockMs = block is { } b ? (long)b.TotalMilliseconds : -1;
+        if (block is not null && blockMs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(block), block, "BLOCK must not be negative.");
+        }
+
+        var op = new PendingOperation<RedisStreamMessages[]>("XREAD", s_readGroup) { ExtraTimeout = block ?? TimeSpan.Zero };
+        using (var w = new CommandWriter(GetSink(), op, cancellationToken))
+        {
+            w.Command("$5\r\nXREAD\r\n"u8, 3 + (count is null ? 0 : 2) + (block is null ? 0 : 2));
+            if (count is { } n)
+            {
+                w.Raw("$5\r\nCOUNT\r\n"u8);
+                w.Arg(n);
+            }
+
+            if (block is not null)
+            {
+                w.Raw("$5\r\nBLOCK\r\n"u8);
+                w.Arg(blockMs);
+            }
+
+            w.Raw("$7\r\nSTREAMS\r\n"u8);
+            w.Arg(key);
+            w.Arg(afterId);
+            w.End();
+        }
+
+        return op.Task;
+    }
+
+    /// <summary>
     /// XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK] STREAMS k1 k2... id id...; <paramref name="id"/>
     /// applies to every stream (">" = new entries, "0" = this consumer's pending ones). Returns
     /// an empty array when BLOCK times out. A blocking read stalls every later command on its

@@ -51,6 +51,45 @@ public sealed class RedisStreamTests(RedisServerFixture redis) : IClassFixture<R
         Assert.Equal((2L, second, 1L, first, second), (info.Length, info.LastGeneratedId, info.Groups, info.FirstEntryId, info.LastEntryId));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task StreamRead_AfterAnId_ReturnsOnlyLaterEntriesToEveryReader(int protocol)
+    {
+        await using var client = await ConnectAsync(redis.Server, o => o.Protocol = protocol);
+        var stream = Key("fanout");
+        var first = await client.StreamAddAsync(stream, [new("n", 1)]);
+        var second = await client.StreamAddAsync(stream, [new("n", 2)]);
+        var third = await client.StreamAddAsync(stream, [new("n", 3)]);
+
+        var all = Assert.Single(await client.StreamReadAsync(stream, "0-0"));
+        Assert.Equal(stream, all.Stream);
+        Assert.Equal([first, second, third], all.Entries.Select(e => e.Id));
+
+        // No group: a second read sees the same entries; COUNT bounds the batch.
+        var later = Assert.Single(await client.StreamReadAsync(stream, first!, count: 1));
+        Assert.Equal([second], later.Entries.Select(e => e.Id));
+        Assert.Equal("2", Encoding.UTF8.GetString(later.Entries[0].Fields.Single(f => f.Key == "n").Value));
+        Assert.Empty(await client.StreamReadAsync(stream, third!));
+    }
+
+    [Fact]
+    public async Task StreamRead_Blocking_WakesOnAnEntryAddedMeanwhileOrReturnsEmpty()
+    {
+        await using var client = await ConnectAsync(redis.Server, o => o.CommandTimeout = TimeSpan.FromMilliseconds(1500));
+        await using var reader = await client.CreateDedicatedConnectionAsync();
+        var stream = Key("wake");
+        var start = await client.StreamAddAsync(stream, [new("n", 0)]);
+
+        Assert.Empty(await reader.StreamReadAsync(stream, start!, block: TimeSpan.FromMilliseconds(2000)));
+
+        var waiting = reader.StreamReadAsync(stream, start!, block: TimeSpan.FromSeconds(10)).AsTask();
+        await Task.Delay(100);
+        var added = await client.StreamAddAsync(stream, [new("n", 1)]);
+        var woke = Assert.Single(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal([added], woke.Entries.Select(e => e.Id));
+    }
+
     [Fact]
     public async Task StreamReadGroup_BlockWithNothingNew_ReturnsEmptyAfterBlock()
     {
