@@ -221,5 +221,60 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
         Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0, 2, 8 }, await _client.GetAsync(key));
     }
 
+    [Fact]
+    public async Task Observer_WhileActive_HearsOfCommittedClassChangesWithVersionAndCause()
+    {
+        var observer = new CountingObserver(s_end);
+        var store = new RedisFeatureStore(_client, new FeatureStoreOptions { Clock = s_options.Clock, Observer = observer });
+
+        // Inactive: nothing is classified.
+        await store.IngestAsync([.. Enumerable.Range(0, 3).Select(i => Ev.Purchase(s_end.AddHours(-i), 5, id: $"quiet-{i}", customer: "obs-quiet"))]);
+        Assert.Equal(0, observer.Classified);
+        Assert.Empty(observer.Changes);
+
+        observer.Active = true;
+        await store.IngestAsync([Ev.Purchase(s_end.AddHours(-5), 5, id: "obs-e1", customer: "obs-1")]);
+        Assert.Empty(observer.Changes); // one purchase in 30 days: still class 0
+
+        await store.IngestAsync([Ev.Purchase(s_end.AddHours(-4), 5, id: "obs-e2", customer: "obs-1"), Ev.Purchase(s_end.AddHours(-3), 5, id: "obs-e3", customer: "obs-1")]);
+        Assert.Equal(new StateChange("obs-1", 2, 0, 1, 1, "obs-e3"), Assert.Single(observer.Changes));
+
+        Assert.True(await store.UpsertProfileAsync(Ev.Profile(Ev.At(2021, 4, 1), customer: "obs-1")));
+        Assert.Equal(new StateChange("obs-1", 3, 1, 11, 11, string.Empty), observer.Changes[^1]);
+
+        // A resent batch changes nothing, so it reports nothing.
+        var before = observer.Changes.Count;
+        var resent = await store.IngestAsync([Ev.Purchase(s_end.AddHours(-4), 5, id: "obs-e2", customer: "obs-1")]);
+        Assert.Equal(1, resent.Duplicate);
+        Assert.Equal(before, observer.Changes.Count);
+    }
+
+    /// <summary>Class: 10 with a profile, plus 1 with three or more purchases in the last 30 days.</summary>
+    private sealed class CountingObserver(DateTimeOffset asOf) : IStateChangeObserver
+    {
+        private int _classified;
+
+        public bool Active { get; set; }
+
+        public int Classified => _classified;
+
+        public List<StateChange> Changes { get; } = [];
+
+        public bool IsActive => Active;
+
+        public (int Class, double Score) Classify(CustomerState state)
+        {
+            Interlocked.Increment(ref _classified);
+            var c = (state.HasProfile ? 10 : 0) + (Ev.Feature(state.ComputeFeatures(asOf), "txn_count_30d") >= 3 ? 1 : 0);
+            return (c, c);
+        }
+
+        public Task OnChangedAsync(IReadOnlyList<StateChange> changes, CancellationToken cancellationToken)
+        {
+            Changes.AddRange(changes);
+            return Task.CompletedTask;
+        }
+    }
+
     private Task<RedisClient> Connect() => RedisClient.ConnectAsync(new RedisOptions { Endpoint = redis.Endpoint });
 }

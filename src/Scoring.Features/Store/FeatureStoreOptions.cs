@@ -17,4 +17,7 @@ public sealed class FeatureStoreOptions
 
     /// <summary>Rejections listed in a summary (the rest are only counted).</summary>
     public int MaxRejectionsListed { get; init; } = 100;
+
+    /// <summary>Told of committed class changes (WatchRisk); null for none.</summary>
+    public IStateChangeObserver? Observer { get; init; }
 }

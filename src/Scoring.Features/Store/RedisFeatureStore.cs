@@ -101,14 +101,17 @@ public sealed class RedisFeatureStore
             [.. byCustomer.Keys],
             (customerId, state) =>
             {
-                var changed = false;
+                string? cause = null;
                 foreach (var i in byCustomer[customerId])
                 {
                     outcomes[i] = state.Apply(events[i], _applyOptions);
-                    changed |= outcomes[i].Outcome == ApplyOutcome.Applied;
+                    if (outcomes[i].Outcome == ApplyOutcome.Applied)
+                    {
+                        cause = events[i].EventId;
+                    }
                 }
 
-                return changed;
+                return cause;
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -160,7 +163,7 @@ public sealed class RedisFeatureStore
             {
                 created = !state.HasProfile;
                 state.ApplyProfile(profile, _applyOptions);
-                return true;
+                return string.Empty;
             },
             cancellationToken).ConfigureAwait(false);
         return created;
@@ -236,10 +239,15 @@ public sealed class RedisFeatureStore
     /// <summary>
     /// The optimistic loop: read all, apply, compare-and-set the changed ones, repeat for the
     /// customers whose version moved. <paramref name="apply"/> must be repeatable from a fresh
-    /// state (it is called again after a conflict) and returns whether it changed anything.
+    /// state (it is called again after a conflict); it returns null when it changed nothing, else
+    /// the cause of the change (an event id, or empty). While the observer is active, each
+    /// customer is classified before and after apply, and the class changes that committed are
+    /// reported when the loop ends.
     /// </summary>
-    private async Task UpdateAsync(string[] customerIds, Func<string, CustomerState, bool> apply, CancellationToken cancellationToken)
+    private async Task UpdateAsync(string[] customerIds, Func<string, CustomerState, string?> apply, CancellationToken cancellationToken)
     {
+        var observer = _options.Observer is { IsActive: true } active ? active : null;
+        List<StateChange>? committed = null;
         var pending = customerIds;
         for (var attempt = 1; pending.Length > 0; attempt++)
         {
@@ -256,16 +264,39 @@ public sealed class RedisFeatureStore
 
             var values = await ReadAsync(pending, cancellationToken).ConfigureAwait(false);
             var writes = new List<(string CustomerId, ulong Version, byte[] Value)>(pending.Length);
+            var changes = observer is null ? null : new List<StateChange>();
             for (var i = 0; i < pending.Length; i++)
             {
                 var (version, state) = StoredValue.Parse(values[i]);
-                if (apply(pending[i], state))
+                var before = observer is null || values[i] is null ? (Class: 0, Score: 0.0) : observer.Classify(state);
+                if (apply(pending[i], state) is not { } cause)
                 {
-                    writes.Add((pending[i], version, StoredValue.Compose(version + 1, state)));
+                    continue;
+                }
+
+                writes.Add((pending[i], version, StoredValue.Compose(version + 1, state)));
+                if (observer is not null)
+                {
+                    var after = observer.Classify(state);
+                    if (after.Class != before.Class)
+                    {
+                        changes!.Add(new StateChange(pending[i], version + 1, before.Class, after.Class, after.Score, cause));
+                    }
                 }
             }
 
             pending = await CompareAndSetAsync(writes, cancellationToken).ConfigureAwait(false);
+            if (changes is { Count: > 0 })
+            {
+                // Only the writes that won count; the losers are re-read and re-classified.
+                var lost = pending.Length == 0 ? null : new HashSet<string>(pending, StringComparer.Ordinal);
+                (committed ??= []).AddRange(lost is null ? changes : changes.Where(c => !lost.Contains(c.CustomerId)));
+            }
+        }
+
+        if (committed is { Count: > 0 })
+        {
+            await observer!.OnChangedAsync(committed, cancellationToken).ConfigureAwait(false);
         }
     }
 
