@@ -66,6 +66,9 @@ public static class HostingExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<CustomerScorer>();
         services.AddSingleton<RiskWatchHub>();
+        services.AddOptions<WatchOptions>().BindConfiguration(WatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RiskChangeFeed>();
+        services.AddHostedService<RiskChangeListener>();
         services.AddSingleton<EventBatchApplier>();
         services.AddSingleton<IngestService>();
         services.AddOptions<StreamIngestionHostOptions>().BindConfiguration(StreamIngestionHostOptions.Section);

@@ -142,12 +142,12 @@ public sealed class WatchRiskTests(PopulationFixture population)
     }
 
     /// <summary>Six months of daily use that stopped 40 days ago, and one purchase two days ago: low risk.</summary>
-    private static IEnumerable<Event> LapsedAndReturned(string id, DateTimeOffset now) =>
+    internal static IEnumerable<Event> LapsedAndReturned(string id, DateTimeOffset now) =>
         ActiveCustomerEvents(id).Where(e => e.EventTime.ToDateTimeOffset() < now.AddDays(-40))
             .Append(IngestTests.Purchase(id, id + "-return", now.AddDays(-2), 30));
 
     /// <summary>A complaint opened through the call centre and left open.</summary>
-    private static Event OpenComplaint(string customerId, string eventId, DateTimeOffset at, string contactId, ContactTopic topic = ContactTopic.Fees) => new()
+    internal static Event OpenComplaint(string customerId, string eventId, DateTimeOffset at, string contactId, ContactTopic topic = ContactTopic.Fees) => new()
     {
         EventId = eventId,
         CustomerId = customerId,
@@ -155,7 +155,7 @@ public sealed class WatchRiskTests(PopulationFixture population)
         ServiceContact = new ServiceContact { ContactId = contactId, Kind = ContactKind.Complaint, Action = ContactAction.Opened, Topic = topic, Channel = Channel.CallCentre },
     };
 
-    private static async Task<RiskUpdate> NextAsync(ServerStreamingCall<RiskUpdate> call)
+    internal static async Task<RiskUpdate> NextAsync(ServerStreamingCall<RiskUpdate> call)
     {
         using var timeout = new CancellationTokenSource(Generous);
         Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the stream ended without an update");

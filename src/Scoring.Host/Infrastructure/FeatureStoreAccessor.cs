@@ -5,7 +5,7 @@ using Scoring.Transport;
 namespace Scoring.Host.Infrastructure;
 
 /// <summary>The feature store over the service's Redis connection; UNAVAILABLE until connected.</summary>
-internal sealed class FeatureStoreAccessor(RedisConnection redis)
+internal sealed class FeatureStoreAccessor(RedisConnection redis, Serving.RiskChangeFeed changes)
 {
     private RedisFeatureStore? _store;
     private RedisClient? _client;
@@ -18,7 +18,7 @@ internal sealed class FeatureStoreAccessor(RedisConnection redis)
             var store = Volatile.Read(ref _store);
             if (store is null || !ReferenceEquals(Volatile.Read(ref _client), client))
             {
-                store = new RedisFeatureStore(client);
+                store = new RedisFeatureStore(client, new FeatureStoreOptions { Observer = changes });
                 Volatile.Write(ref _client, client);
                 Volatile.Write(ref _store, store);
             }

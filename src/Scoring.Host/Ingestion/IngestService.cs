@@ -13,7 +13,7 @@ namespace Scoring.Host.Ingestion;
 /// passes or the stream ends) into <see cref="RedisFeatureStore.IngestAsync"/>; each batch is
 /// stored before the next is read, so the summary is sent only after every applied event is stored.
 /// </summary>
-internal sealed class IngestService(FeatureStoreAccessor store, EventBatchApplier applier, IngestMetrics metrics, RiskWatchHub watch)
+internal sealed class IngestService(FeatureStoreAccessor store, EventBatchApplier applier, IngestMetrics metrics)
 {
     public const string ServiceName = "scoring.v1.Ingest";
     public const int BatchSize = 512;
@@ -87,17 +87,8 @@ internal sealed class IngestService(FeatureStoreAccessor store, EventBatchApplie
 
         try
         {
-            var before = await watch.BeforeProfileAsync(request.Profile.CustomerId, context.CancellationToken).ConfigureAwait(false);
+            // A profile can move the band too (months on book, products held): the store's observer tells WatchRisk.
             var created = await store.Store.UpsertProfileAsync(request.Profile, context.CancellationToken).ConfigureAwait(false);
-            try
-            {
-                await watch.OnProfileChangedAsync(request.Profile.CustomerId, before, context.CancellationToken).ConfigureAwait(false);
-            }
-            catch (RedisException)
-            {
-                // Stored; watchers miss this change rather than the caller seeing a failure.
-            }
-
             return new UpsertProfileResponse { Created = created };
         }
         catch (ProfileValidationException ex)

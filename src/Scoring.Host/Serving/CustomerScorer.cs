@@ -28,6 +28,15 @@ internal sealed class CustomerScorer(ModelRegistry models, OfferCatalogueService
         return (p, set.Bands.Classify(p));
     }
 
+    /// <summary>Churn probability and band of a state at <paramref name="asOf"/> (the store's apply loop, for WatchRisk).</summary>
+    public (double Probability, RiskBand Band) Churn(CustomerState state, DateTimeOffset asOf)
+    {
+        var set = models.Current;
+        var s = ScratchFor(set);
+        state.ComputeFeatures(asOf, s.Features);
+        return Churn(s.Features);
+    }
+
     /// <summary>Up to <paramref name="maxReasons"/> churn reasons of a catalogue-ordered vector (WatchRisk updates).</summary>
     public void ChurnReasons(ReadOnlySpan<float> features, int maxReasons, Google.Protobuf.Collections.RepeatedField<Reason> into)
     {

@@ -10,23 +10,24 @@ using Scoring.V1;
 namespace Scoring.Host.Serving;
 
 /// <summary>
-/// WatchRisk fan-out. Ingestion calls <see cref="BeforeIngestAsync"/> and
-/// <see cref="AfterIngestAsync"/> around each stored batch: customers some subscriber watches
-/// are scored before (unless their band is already known) and after, and a band change is
-/// queued to every matching subscriber at once, so it reaches the caller within the batch's
-/// round trip. With no subscriber this costs nothing. Concurrent writers to the same customer
-/// may see each other's change as their own; the band sent is always the stored one.
+/// WatchRisk subscriptions of this replica. Band changes reach it from every replica through the
+/// changes stream (<see cref="RiskChangeFeed"/> writes, <see cref="RiskChangeListener"/> reads and
+/// calls <see cref="DispatchAsync"/>), so a subscriber hears of events whichever replica or
+/// ingestion path stored them. With no subscriber anywhere, writers compute no bands.
 /// </summary>
-internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer scorer, TimeProvider clock)
+internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer scorer, RiskChangeFeed feed, TimeProvider clock)
 {
     public const int MaxWatchedIds = 10_000;
     public const int MaxQueuedUpdates = 10_000;
     public const int UpdateReasons = 3;
     private const int ReadChunk = 1000;
+    private const int MaxTrackedVersions = 200_000;
 
     private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _rescoreGate = new(1, 1);
     private ImmutableArray<Subscription> _subscriptions = [];
+
+    /// <summary>Newest stored version whose change was dispatched, per customer (bounded).</summary>
+    private readonly ConcurrentDictionary<string, ulong> _versions = new(StringComparer.Ordinal);
 
     /// <summary>Last band sent or read for customers watched by id (bounded by the subscriptions' id lists).</summary>
     private readonly ConcurrentDictionary<string, RiskBand> _known = new(StringComparer.Ordinal);
@@ -41,6 +42,7 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
             _subscriptions = _subscriptions.Add(subscription);
         }
 
+        feed.SubscriberAdded();
         return subscription;
     }
 
@@ -52,6 +54,7 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
             _subscriptions = remaining = _subscriptions.Remove(subscription);
         }
 
+        feed.SubscriberRemoved();
         subscription.Updates.Writer.TryComplete();
         if (subscription.Ids is null)
         {
@@ -94,165 +97,114 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
         return snapshots;
     }
 
-    /// <summary>Bands before the batch of the watched customers whose band is not known; null when nobody watches.</summary>
-    public async Task<Dictionary<string, RiskBand>?> BeforeIngestAsync(IReadOnlyList<Event> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes committed band changes (read from the changes stream by <see cref="RiskChangeListener"/>,
+    /// whichever replica wrote them) to matching subscribers. Called by that one loop, in stream
+    /// order; a change older than one already seen for the customer (two writers appending out of
+    /// commit order) is dropped. Reasons are computed here from the customer's current features.
+    /// </summary>
+    public async Task DispatchAsync(IReadOnlyList<RiskChange> changes, CancellationToken cancellationToken)
     {
         var subscriptions = _subscriptions;
         if (subscriptions.IsEmpty)
         {
-            return null;
+            return;
         }
 
-        var unknown = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in batch)
+        var relevant = new List<RiskChange>();
+        foreach (var change in changes)
         {
-            if (seen.Add(e.CustomerId) && IsWatched(subscriptions, e.CustomerId) && !_known.ContainsKey(e.CustomerId) && ScoreRequest.CheckCustomerId(e.CustomerId, "customer_id") is null)
+            if (!IsWatched(subscriptions, change.CustomerId))
             {
-                unknown.Add(e.CustomerId);
+                continue;
             }
-        }
 
-        var before = new Dictionary<string, RiskBand>(StringComparer.Ordinal);
-        if (unknown.Count == 0)
-        {
-            return before;
-        }
-
-        var vectors = await store.Store.GetFeaturesAsync(unknown, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < unknown.Count; i++)
-        {
-            before[unknown[i]] = vectors[i] is { } features ? scorer.Churn(features).Band : RiskBand.Unspecified;
-        }
-
-        return before;
-    }
-
-    /// <summary>Re-scores the batch's watched customers and queues band changes to matching subscribers.</summary>
-    public async Task AfterIngestAsync(IReadOnlyList<Event> batch, IngestSummary summary, Dictionary<string, RiskBand>? before, CancellationToken cancellationToken)
-    {
-        var subscriptions = _subscriptions;
-        if (before is null || subscriptions.IsEmpty || summary.Applied == 0)
-        {
-            return;
-        }
-
-        // The cause: the customer's last event of the batch that was not rejected.
-        var rejected = summary.Rejections.Select(r => r.EventId).ToHashSet(StringComparer.Ordinal);
-        var causes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var e in batch)
-        {
-            if (!rejected.Contains(e.EventId) && IsWatched(subscriptions, e.CustomerId) && ScoreRequest.CheckCustomerId(e.CustomerId, "customer_id") is null)
+            if (_versions.TryGetValue(change.CustomerId, out var seen) && change.Version <= seen)
             {
-                causes[e.CustomerId] = e.EventId;
+                continue;
             }
+
+            if (_versions.Count >= MaxTrackedVersions)
+            {
+                // Band-threshold watchers hear about everyone: forget old versions rather than grow.
+                _versions.Clear();
+            }
+
+            _versions[change.CustomerId] = change.Version;
+            relevant.Add(change);
         }
 
-        await RescoreAsync(subscriptions, causes, before, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A profile change can move the band too (months on book, products held).</summary>
-    public async Task OnProfileChangedAsync(string customerId, Dictionary<string, RiskBand>? before, CancellationToken cancellationToken)
-    {
-        var subscriptions = _subscriptions;
-        if (before is null || subscriptions.IsEmpty || !IsWatched(subscriptions, customerId))
+        if (relevant.Count == 0)
         {
             return;
         }
 
-        await RescoreAsync(subscriptions, new Dictionary<string, string>(StringComparer.Ordinal) { [customerId] = string.Empty }, before, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The band before a profile change, when someone watches the customer.</summary>
-    public Task<Dictionary<string, RiskBand>?> BeforeProfileAsync(string customerId, CancellationToken cancellationToken) =>
-        BeforeIngestAsync([new Event { CustomerId = customerId }], cancellationToken);
-
-    private async Task RescoreAsync(ImmutableArray<Subscription> subscriptions, Dictionary<string, string> causes, Dictionary<string, RiskBand> before, CancellationToken cancellationToken)
-    {
-        if (causes.Count == 0)
-        {
-            return;
-        }
-
-        // One rescore at a time: each reads the store after the previous one pushed, so bands are
-        // read in time order and each change is queued right after its transition. Two batches
-        // for one customer (two ingest streams, or the stream consumer beside IngestEvents) then
-        // push a consistent chain ending at the latest band, never a stale band last.
-        await _rescoreGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await RescoreLockedAsync(subscriptions, causes, before, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _rescoreGate.Release();
-        }
-    }
-
-    private async Task RescoreLockedAsync(ImmutableArray<Subscription> subscriptions, Dictionary<string, string> causes, Dictionary<string, RiskBand> before, CancellationToken cancellationToken)
-    {
-        var ids = causes.Keys.ToArray();
-        var now = clock.GetUtcNow();
-        var vectors = await store.Store.GetFeaturesAsync(ids, now, cancellationToken).ConfigureAwait(false);
+        var ids = relevant.Select(c => c.CustomerId).Distinct(StringComparer.Ordinal).ToArray();
+        var vectors = await store.Store.GetFeaturesAsync(ids, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var features = new Dictionary<string, float[]?>(ids.Length, StringComparer.Ordinal);
         for (var i = 0; i < ids.Length; i++)
         {
-            if (vectors[i] is not { } features)
-            {
-                continue;
-            }
+            features[ids[i]] = vectors[i];
+        }
 
-            var id = ids[i];
-            var (p, band) = scorer.Churn(features);
-            var previous = Transition(id, band, before, tracked: subscriptions.Any(s => s.Ids?.Contains(id) == true));
-
-            if (previous == band)
-            {
-                continue;
-            }
-
-            RiskUpdate? update = null;
-            foreach (var s in subscriptions)
-            {
-                if (s.Ids is { } watched && !watched.Contains(id))
-                {
-                    continue;
-                }
-
-                if (s.MinBand != RiskBand.Unspecified && (RiskBand)Math.Max((int)previous, (int)band) < s.MinBand)
-                {
-                    continue;
-                }
-
-                if (update is null)
-                {
-                    update = new RiskUpdate { CustomerId = id, PreviousBand = previous, Band = band, Probability = p, ChangedAt = Timestamp.FromDateTimeOffset(now), CauseEventId = causes[id] };
-                    scorer.ChurnReasons(features, UpdateReasons, update.Reasons);
-                }
-
-                s.Offer(update);
-            }
+        foreach (var change in relevant)
+        {
+            Push(subscriptions, change, features[change.CustomerId]);
         }
     }
 
-    /// <summary>
-    /// The band to report as previous. For customers watched by id it is the last band pushed or
-    /// snapshotted (swapped in as the new one), so each change is pushed once, in a chain.
-    /// </summary>
-    private RiskBand Transition(string id, RiskBand band, Dictionary<string, RiskBand> before, bool tracked)
+    private void Push(ImmutableArray<Subscription> subscriptions, RiskChange change, float[]? features)
     {
-        // Runs under the rescore gate, so a plain read and write of the last known band suffice.
-        if (tracked && _known.TryGetValue(id, out var known))
+        var id = change.CustomerId;
+        var previous = change.PreviousBand;
+        if (subscriptions.Any(s => s.Ids?.Contains(id) == true))
         {
-            _known[id] = band;
-            return known;
+            // Watched by id: report against the last band sent or snapshotted, so pushes form a chain.
+            if (_known.TryGetValue(id, out var known))
+            {
+                previous = known;
+            }
+
+            _known[id] = change.Band;
         }
 
-        if (tracked)
+        if (previous == change.Band)
         {
-            _known[id] = band;
+            return;
         }
 
-        return before.GetValueOrDefault(id);
+        RiskUpdate? update = null;
+        foreach (var s in subscriptions)
+        {
+            if (s.Ids is { } watched && !watched.Contains(id))
+            {
+                continue;
+            }
+
+            if (s.MinBand != RiskBand.Unspecified && (RiskBand)Math.Max((int)previous, (int)change.Band) < s.MinBand)
+            {
+                continue;
+            }
+
+            if (update is null)
+            {
+                update = new RiskUpdate
+                {
+                    CustomerId = id,
+                    PreviousBand = previous,
+                    Band = change.Band,
+                    Probability = change.Probability,
+                    ChangedAt = Timestamp.FromDateTimeOffset(change.ChangedAt),
+                    CauseEventId = change.CauseEventId,
+                };
+                if (features is not null)
+                {
+                    scorer.ChurnReasons(features, UpdateReasons, update.Reasons);
+                }
+            }
+
+            s.Offer(update);
+        }
     }
 
     private static bool IsWatched(ImmutableArray<Subscription> subscriptions, string customerId)
@@ -292,3 +244,6 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
         }
     }
 }
+
+/// <summary>One committed band change as read from the changes stream.</summary>
+internal sealed record RiskChange(string CustomerId, ulong Version, RiskBand PreviousBand, RiskBand Band, double Probability, string CauseEventId, DateTimeOffset ChangedAt);

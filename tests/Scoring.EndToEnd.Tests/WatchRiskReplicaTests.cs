@@ -1,0 +1,212 @@
+using Microsoft.AspNetCore.Builder;
+using Scoring.Features.Streams;
+using Scoring.Host.Serving;
+using Scoring.Redis;
+using Scoring.Testing;
+using Scoring.Transport;
+using Scoring.Transport.Client;
+using Scoring.V1;
+
+namespace Scoring.EndToEnd.Tests;
+
+/// <summary>
+/// WatchRisk with two replicas of the service on one redis-server, as behind a load balancer:
+/// events stored by replica A (IngestEvents, or its Redis Streams consumer) reach a subscriber
+/// connected to replica B through the shared changes stream.
+/// </summary>
+public sealed class WatchRiskReplicaTests : IAsyncLifetime
+{
+    private readonly ServiceFixture _a = new();
+    private WebApplication _b = null!;
+    private GrpcChannel _channelB = null!;
+    private RedisClient _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _a.StartAsync(new Dictionary<string, string?>
+        {
+            ["Ingestion:Stream:Enabled"] = "true",
+            ["Ingestion:Stream:ConsumerName"] = "replica-a",
+            ["Ingestion:Stream:Block"] = "00:00:00.200",
+        });
+        var port = TestPorts.GetFreeTcpPort();
+        _b = ServiceFixture.BuildApp(new Dictionary<string, string?>
+        {
+            ["Endpoints:Grpc"] = $"127.0.0.1:{port}",
+            ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Redis:Endpoint"] = _a.Redis.Endpoint,
+        });
+        await _b.StartAsync();
+        _channelB = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        await _a.WaitServingAsync();
+        _redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = _a.Redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _redis.DisposeAsync();
+        _channelB.Dispose();
+        await _b.StopAsync();
+        await _b.DisposeAsync();
+        await _a.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task WatchRisk_OnReplicaB_HearsOfEventsStoredByReplicaA()
+    {
+        const string id = "replica-low-high";
+        var now = DateTimeOffset.UtcNow;
+        await IngestOnAAsync([], IngestTests.Profile(id));
+        Assert.Equal(0, (await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, now))).Invalid);
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var byId = _channelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+        using var everyone = _channelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+            new WatchRiskRequest { MinBand = RiskBand.High }, new CallOptions(CancellationToken: cancel.Token));
+        var initial = await WatchRiskTests.NextAsync(byId);
+        Assert.Equal(RiskBand.Low, initial.Band);
+        await WaitUntilWatchedAsync(_a);
+
+        var complaints = Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(id, $"replica-complaint-{i}", now.AddMinutes(-10 + i), $"r{i}")).ToList();
+        Assert.Equal(4, (await IngestOnAAsync(complaints)).Applied);
+
+        var pushed = await WatchRiskTests.NextAsync(byId);
+        Assert.Equal((id, RiskBand.Low, "replica-complaint-4"), (pushed.CustomerId, pushed.PreviousBand, pushed.CauseEventId));
+        Assert.True(pushed.Band >= RiskBand.High, $"band after four open complaints: {pushed.Band}");
+        Assert.NotEmpty(pushed.Reasons);
+        var broadcast = await WatchRiskTests.NextAsync(everyone);
+        Assert.Equal((id, pushed.Band), (broadcast.CustomerId, broadcast.Band));
+    }
+
+    [Fact]
+    public async Task WatchRisk_OnReplicaB_HearsOfEventsReplicaAConsumedFromTheRedisStream()
+    {
+        const string id = "replica-stream";
+        var now = DateTimeOffset.UtcNow;
+        await IngestOnAAsync([], IngestTests.Profile(id));
+        await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, now));
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var byId = _channelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+        Assert.Equal(RiskBand.Low, (await WatchRiskTests.NextAsync(byId)).Band);
+        await WaitUntilWatchedAsync(_a);
+
+        var publisher = new StreamEventPublisher(_redis, "events:in");
+        await publisher.PublishAsync([.. Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(id, $"replica-stream-{i}", now.AddMinutes(-10 + i), $"s{i}", ContactTopic.Rates))]);
+
+        // The consumer applies what each read returned, so the first push names whichever complaint tipped the band.
+        var pushed = await WatchRiskTests.NextAsync(byId);
+        Assert.Equal(RiskBand.Low, pushed.PreviousBand);
+        Assert.StartsWith("replica-stream-", pushed.CauseEventId, StringComparison.Ordinal);
+        Assert.True(pushed.Band > RiskBand.Low);
+    }
+
+    [Fact]
+    public async Task WatchRisk_AChangeOlderThanOneAlreadyPushed_IsDropped()
+    {
+        // Two writers of one customer may append their changes out of commit order: the version decides.
+        const string id = "replica-versions";
+        await IngestOnAAsync([], IngestTests.Profile(id));
+        await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, DateTimeOffset.UtcNow));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var byId = _channelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+        Assert.Equal(RiskBand.Low, (await WatchRiskTests.NextAsync(byId)).Band);
+
+        await AppendChangeAsync(id, version: 1000, RiskBand.Low, RiskBand.High, "newer");
+        await AppendChangeAsync(id, version: 999, RiskBand.Low, RiskBand.Medium, "older");
+        await AppendChangeAsync(id, version: 1001, RiskBand.High, RiskBand.Critical, "newest");
+
+        var first = await WatchRiskTests.NextAsync(byId);
+        Assert.Equal((RiskBand.Low, RiskBand.High, "newer"), (first.PreviousBand, first.Band, first.CauseEventId));
+        var second = await WatchRiskTests.NextAsync(byId);
+        Assert.Equal((RiskBand.High, RiskBand.Critical, "newest"), (second.PreviousBand, second.Band, second.CauseEventId));
+    }
+
+    [Fact]
+    public async Task Ingestion_WithNoSubscriberOnAnyReplica_WritesNoBandChanges()
+    {
+        await using var quiet = new ServiceFixture();
+        await quiet.StartAsync(new Dictionary<string, string?>());
+        await quiet.WaitServingAsync();
+        var feed = quiet.Get<RiskChangeFeed>();
+        const string id = "nobody-watches";
+        var now = DateTimeOffset.UtcNow;
+        await IngestAsync(quiet.Channel, [], IngestTests.Profile(id));
+        await IngestAsync(quiet.Channel, WatchRiskTests.LapsedAndReturned(id, now));
+        var complaints = Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(id, $"quiet-{i}", now.AddMinutes(-10 + i), $"q{i}")).ToList();
+        Assert.Equal(4, (await IngestAsync(quiet.Channel, complaints)).Applied);
+
+        Assert.False(feed.IsActive);
+        Assert.Equal(0, feed.Published);
+        await using var redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = quiet.Redis.Endpoint });
+        Assert.Equal(0, await redis.ExistsAsync(["risk:changes"]));
+
+        // The control: the same kind of change with a subscriber is written.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var watch = quiet.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+            new WatchRiskRequest { MinBand = RiskBand.High }, new CallOptions(CancellationToken: cancel.Token));
+        await WaitUntilWatchedAsync(quiet);
+        const string other = "somebody-watches";
+        await IngestAsync(quiet.Channel, [], IngestTests.Profile(other));
+        await IngestAsync(quiet.Channel, WatchRiskTests.LapsedAndReturned(other, now));
+        await IngestAsync(quiet.Channel, Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(other, $"loud-{i}", now.AddMinutes(-10 + i), $"l{i}")));
+        Assert.Equal(other, (await WatchRiskTests.NextAsync(watch)).CustomerId);
+        Assert.True(await redis.StreamLengthAsync("risk:changes") > 0);
+    }
+
+    [Fact]
+    public async Task InvalidWatchSetting_FailsAtStartNamingTheSetting()
+    {
+        await using var app = ServiceFixture.BuildApp(new Dictionary<string, string?>
+        {
+            ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Redis:Endpoint"] = _a.Redis.Endpoint,
+            ["Watch:MaxLength"] = "10",
+        });
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Watch:MaxLength", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits until a replica's writers compute bands (its own subscriber, or another replica's flag).</summary>
+    private static async Task WaitUntilWatchedAsync(ServiceFixture replica)
+    {
+        var feed = replica.Get<RiskChangeFeed>();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!feed.IsActive)
+        {
+            Assert.True(DateTime.UtcNow < until, "the replica never learned that someone watches");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task AppendChangeAsync(string id, long version, RiskBand previous, RiskBand band, string cause) =>
+        await _redis.StreamAddAsync("risk:changes",
+        [
+            new(RiskChangeFeed.CustomerField, id), new(RiskChangeFeed.VersionField, version), new(RiskChangeFeed.PreviousField, (long)previous),
+            new(RiskChangeFeed.BandField, (long)band), new(RiskChangeFeed.ProbabilityField, "0.5"), new(RiskChangeFeed.CauseField, cause),
+            new(RiskChangeFeed.TimeField, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
+        ]);
+
+    private Task<IngestSummary> IngestOnAAsync(IEnumerable<Event> events, Profile? profile = null) => IngestAsync(_a.Channel, events, profile);
+
+    private static async Task<IngestSummary> IngestAsync(GrpcChannel channel, IEnumerable<Event> events, Profile? profile = null)
+    {
+        if (profile is not null)
+        {
+            await channel.UnaryAsync<UpsertProfileRequest, UpsertProfileResponse>("/scoring.v1.Ingest/UpsertProfile", new UpsertProfileRequest { Profile = profile });
+        }
+
+        using var call = channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents", new CallOptions(Deadline: DateTime.UtcNow.AddMinutes(1)));
+        foreach (var e in events)
+        {
+            await call.RequestStream.WriteAsync(e);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call.ResponseAsync;
+    }
+}
