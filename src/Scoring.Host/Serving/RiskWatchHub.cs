@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Scoring.Host.Infrastructure;
+using Scoring.Redis;
 using Scoring.Transport;
 using Scoring.V1;
 
@@ -140,16 +141,23 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
         }
 
         var ids = relevant.Select(c => c.CustomerId).Distinct(StringComparer.Ordinal).ToArray();
-        var vectors = await store.Store.GetFeaturesAsync(ids, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var features = new Dictionary<string, float[]?>(ids.Length, StringComparer.Ordinal);
-        for (var i = 0; i < ids.Length; i++)
+        try
         {
-            features[ids[i]] = vectors[i];
+            var vectors = await store.Store.GetFeaturesAsync(ids, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                features[ids[i]] = vectors[i];
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or RpcException)
+        {
+            // The change itself is known: push it without reasons rather than drop it.
         }
 
         foreach (var change in relevant)
         {
-            Push(subscriptions, change, features[change.CustomerId]);
+            Push(subscriptions, change, features.GetValueOrDefault(change.CustomerId));
         }
     }
 
