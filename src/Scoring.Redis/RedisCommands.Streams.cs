@@ -100,6 +100,20 @@ public abstract partial class RedisCommands
         }
     }
 
+    /// <summary>Checks XREAD/XREADGROUP's COUNT and BLOCK; returns BLOCK in milliseconds (-1 when absent).</summary>
+    private static long ReadOptions(int? count, TimeSpan? block)
+    {
+        if (count is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "COUNT must be positive.");
+        }
+
+        var blockMs = block is { } b ? (long)b.TotalMilliseconds : -1;
+        return block is not null && blockMs < 0
+            ? throw new ArgumentOutOfRangeException(nameof(block), block, "BLOCK must not be negative.")
+            : blockMs;
+    }
+
     /// <summary>
     /// XREAD [COUNT n] [BLOCK ms] STREAMS key id: entries of one stream after <paramref name="afterId"/>,
     /// without a consumer group (every reader sees every entry). Returns an empty array when
@@ -110,16 +124,7 @@ public abstract partial class RedisCommands
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         ArgumentException.ThrowIfNullOrWhiteSpace(afterId);
-        if (count is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, "COUNT must be positive.");
-        }
-
-        var blockMs = block is { } b ? (long)b.TotalMilliseconds : -1;
-        if (block is not null && blockMs < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(block), block, "BLOCK must not be negative.");
-        }
+        var blockMs = ReadOptions(count, block);
 
         var op = new PendingOperation<RedisStreamMessages[]>("XREAD", s_readGroup) { ExtraTimeout = block ?? TimeSpan.Zero };
         using (var w = new CommandWriter(GetSink(), op, cancellationToken))
@@ -168,16 +173,7 @@ public abstract partial class RedisCommands
             ArgumentNullException.ThrowIfNull(stream, nameof(streams));
         }
 
-        if (count is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, "COUNT must be positive.");
-        }
-
-        var blockMs = block is { } b ? (long)b.TotalMilliseconds : -1;
-        if (block is not null && blockMs < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(block), block, "BLOCK must not be negative.");
-        }
+        var blockMs = ReadOptions(count, block);
 
         var op = new PendingOperation<RedisStreamMessages[]>("XREADGROUP", s_readGroup) { ExtraTimeout = block ?? TimeSpan.Zero };
         using (var w = new CommandWriter(GetSink(), op, cancellationToken))

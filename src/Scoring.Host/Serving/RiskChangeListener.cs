@@ -72,11 +72,7 @@ internal sealed partial class RiskChangeListener(RedisConnection redis, RiskWatc
             catch (Exception ex) when (ex is RedisException or RpcException)
             {
                 LogFollowFailed(logger, ex.GetType().Name);
-                try
-                {
-                    await Task.Delay(Block, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (!await PauseAsync(Block, stoppingToken).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -127,15 +123,25 @@ internal sealed partial class RiskChangeListener(RedisConnection redis, RiskWatc
             {
                 // Keep the last answer; the store is failing anyway.
                 LogFlagFailed(logger, ex.GetType().Name);
-                try
-                {
-                    await Task.Delay(FlagPeriod, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (!await PauseAsync(FlagPeriod, stoppingToken).ConfigureAwait(false))
                 {
                     break;
                 }
             }
+        }
+    }
+
+    /// <summary>Waits before a retry; false when the service is stopping.</summary>
+    private static async Task<bool> PauseAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
