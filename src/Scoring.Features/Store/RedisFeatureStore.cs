@@ -296,7 +296,8 @@ public sealed class RedisFeatureStore
 
         if (committed is { Count: > 0 })
         {
-            await observer!.OnChangedAsync(committed, cancellationToken).ConfigureAwait(false);
+            // Stored is stored: report it even if the caller has given up meanwhile.
+            await observer!.OnChangedAsync(committed, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
