@@ -14,43 +14,8 @@ namespace Scoring.EndToEnd.Tests;
 /// events stored by replica A (IngestEvents, or its Redis Streams consumer) reach a subscriber
 /// connected to replica B through the shared changes stream.
 /// </summary>
-public sealed class WatchRiskReplicaTests : IAsyncLifetime
+public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixture<ReplicaPairFixture>
 {
-    private readonly ServiceFixture _a = new();
-    private WebApplication _b = null!;
-    private GrpcChannel _channelB = null!;
-    private RedisClient _redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _a.StartAsync(new Dictionary<string, string?>
-        {
-            ["Ingestion:Stream:Enabled"] = "true",
-            ["Ingestion:Stream:ConsumerName"] = "replica-a",
-            ["Ingestion:Stream:Block"] = "00:00:00.200",
-        });
-        var port = TestPorts.GetFreeTcpPort();
-        _b = ServiceFixture.BuildApp(new Dictionary<string, string?>
-        {
-            ["Endpoints:Grpc"] = $"127.0.0.1:{port}",
-            ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
-            ["Redis:Endpoint"] = _a.Redis.Endpoint,
-        });
-        await _b.StartAsync();
-        _channelB = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        await _a.WaitServingAsync();
-        _redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = _a.Redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _redis.DisposeAsync();
-        _channelB.Dispose();
-        await _b.StopAsync();
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-    }
-
     [Fact]
     public async Task WatchRisk_OnReplicaB_HearsOfEventsStoredByReplicaA()
     {
@@ -60,13 +25,13 @@ public sealed class WatchRiskReplicaTests : IAsyncLifetime
         Assert.Equal(0, (await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, now))).Invalid);
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var byId = _channelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+        using var byId = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
             new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
-        using var everyone = _channelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+        using var everyone = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
             new WatchRiskRequest { MinBand = RiskBand.High }, new CallOptions(CancellationToken: cancel.Token));
         var initial = await WatchRiskTests.NextAsync(byId);
         Assert.Equal(RiskBand.Low, initial.Band);
-        await WaitUntilWatchedAsync(_a);
+        await WaitUntilWatchedAsync(pair.A);
 
         var complaints = Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(id, $"replica-complaint-{i}", now.AddMinutes(-10 + i), $"r{i}")).ToList();
         Assert.Equal(4, (await IngestOnAAsync(complaints)).Applied);
@@ -88,12 +53,12 @@ public sealed class WatchRiskReplicaTests : IAsyncLifetime
         await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, now));
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var byId = _channelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+        using var byId = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
             new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
         Assert.Equal(RiskBand.Low, (await WatchRiskTests.NextAsync(byId)).Band);
-        await WaitUntilWatchedAsync(_a);
+        await WaitUntilWatchedAsync(pair.A);
 
-        var publisher = new StreamEventPublisher(_redis, "events:in");
+        var publisher = new StreamEventPublisher(pair.Redis, "events:in");
         await publisher.PublishAsync([.. Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(id, $"replica-stream-{i}", now.AddMinutes(-10 + i), $"s{i}", ContactTopic.Rates))]);
 
         // The consumer applies what each read returned, so the first push names whichever complaint tipped the band.
@@ -111,7 +76,7 @@ public sealed class WatchRiskReplicaTests : IAsyncLifetime
         await IngestOnAAsync([], IngestTests.Profile(id));
         await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, DateTimeOffset.UtcNow));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var byId = _channelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
+        using var byId = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
             new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
         Assert.Equal(RiskBand.Low, (await WatchRiskTests.NextAsync(byId)).Band);
 
@@ -164,7 +129,7 @@ public sealed class WatchRiskReplicaTests : IAsyncLifetime
         {
             ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
             ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
-            ["Redis:Endpoint"] = _a.Redis.Endpoint,
+            ["Redis:Endpoint"] = pair.A.Redis.Endpoint,
             ["Watch:MaxLength"] = "10",
         });
         var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
@@ -184,14 +149,14 @@ public sealed class WatchRiskReplicaTests : IAsyncLifetime
     }
 
     private async Task AppendChangeAsync(string id, long version, RiskBand previous, RiskBand band, string cause) =>
-        await _redis.StreamAddAsync("risk:changes",
+        await pair.Redis.StreamAddAsync("risk:changes",
         [
             new(RiskChangeFeed.CustomerField, id), new(RiskChangeFeed.VersionField, version), new(RiskChangeFeed.PreviousField, (long)previous),
             new(RiskChangeFeed.BandField, (long)band), new(RiskChangeFeed.ProbabilityField, "0.5"), new(RiskChangeFeed.CauseField, cause),
             new(RiskChangeFeed.TimeField, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
         ]);
 
-    private Task<IngestSummary> IngestOnAAsync(IEnumerable<Event> events, Profile? profile = null) => IngestAsync(_a.Channel, events, profile);
+    private Task<IngestSummary> IngestOnAAsync(IEnumerable<Event> events, Profile? profile = null) => IngestAsync(pair.A.Channel, events, profile);
 
     private static async Task<IngestSummary> IngestAsync(GrpcChannel channel, IEnumerable<Event> events, Profile? profile = null)
     {
@@ -208,5 +173,47 @@ public sealed class WatchRiskReplicaTests : IAsyncLifetime
 
         await call.RequestStream.CompleteAsync();
         return await call.ResponseAsync;
+    }
+}
+
+/// <summary>Replica A (with the Redis Streams consumer) and replica B on one redis-server, shared by the class's tests.</summary>
+public sealed class ReplicaPairFixture : IAsyncLifetime
+{
+    private WebApplication _b = null!;
+
+    public ServiceFixture A { get; } = new();
+
+    public GrpcChannel ChannelB { get; private set; } = null!;
+
+    public RedisClient Redis { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await A.StartAsync(new Dictionary<string, string?>
+        {
+            ["Ingestion:Stream:Enabled"] = "true",
+            ["Ingestion:Stream:ConsumerName"] = "replica-a",
+            ["Ingestion:Stream:Block"] = "00:00:00.200",
+        });
+        var port = TestPorts.GetFreeTcpPort();
+        _b = ServiceFixture.BuildApp(new Dictionary<string, string?>
+        {
+            ["Endpoints:Grpc"] = $"127.0.0.1:{port}",
+            ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Redis:Endpoint"] = A.Redis.Endpoint,
+        });
+        await _b.StartAsync();
+        ChannelB = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        await A.WaitServingAsync();
+        Redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = A.Redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Redis.DisposeAsync();
+        ChannelB.Dispose();
+        await _b.StopAsync();
+        await _b.DisposeAsync();
+        await A.DisposeAsync();
     }
 }
