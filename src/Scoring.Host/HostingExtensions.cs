@@ -81,6 +81,7 @@ public static class HostingExtensions
         {
             // Reading the options here validates them before any port is bound.
             var endpoints = kestrel.ApplicationServices.GetRequiredService<IOptions<EndpointsOptions>>().Value;
+            kestrel.AddServerHeader = false; // no server banner for scanners, and one header fewer per response
             kestrel.ListenGrpc(IPEndPoint.Parse(endpoints.Grpc), LoadCertificate(endpoints));
             kestrel.ListenMetrics(IPEndPoint.Parse(endpoints.Metrics));
         });

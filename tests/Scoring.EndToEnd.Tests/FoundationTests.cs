@@ -96,6 +96,21 @@ public sealed class FoundationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Responses_CarryNoServerBanner()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var content = new ByteArrayContent([0, 0, 0, 0, 0]);
+        content.Headers.TryAddWithoutValidation("content-type", "application/grpc");
+        using var grpc = await http.PostAsync($"http://127.0.0.1:{service.GrpcPort}/grpc.health.v1.Health/Check", content);
+        await grpc.Content.ReadAsByteArrayAsync();
+        Assert.Equal("0", grpc.TrailingHeaders.GetValues("grpc-status").Single());
+        Assert.Empty(grpc.Headers.Server);
+
+        using var metrics = await new HttpClient().GetAsync($"http://127.0.0.1:{service.MetricsPort}/metrics");
+        Assert.Empty(metrics.Headers.Server);
+    }
+
+    [Fact]
     public async Task Metrics_OnTheGrpcPort_AreNotServed()
     {
         // /metrics lives on its own HTTP/1.1 port; the gRPC port speaks HTTP/2 only.
