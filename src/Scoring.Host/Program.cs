@@ -1,7 +1,12 @@
 using Scoring.Host;
 using Scoring.Host.Infrastructure;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // appsettings.json ships beside the binary: found whatever directory the service starts in.
+    ContentRootPath = AppContext.BaseDirectory,
+});
 
 // Before anything opens a socket: the runtime reads this switch once.
 SocketCompletions.Configure(builder.Configuration);
