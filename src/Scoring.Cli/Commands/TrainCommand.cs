@@ -149,9 +149,18 @@ internal static class TrainCommand
         return 0;
     }
 
-    /// <summary>Runs <paramref name="work"/> under a Spectre progress bar over customers.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> under a Spectre progress bar over customers when a person is
+    /// watching a terminal; redirected (CI logs, tests) it runs without a live display, which
+    /// would only add noise there and is exclusive per process.
+    /// </summary>
     internal static async Task<T> WithProgressAsync<T>(string description, int total, Func<Action<int>, Task<T>> work)
     {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            return await work(static _ => { }).ConfigureAwait(false);
+        }
+
         T result = default!;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
