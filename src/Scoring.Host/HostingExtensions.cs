@@ -69,7 +69,6 @@ public static class HostingExtensions
         services.AddOptions<WatchOptions>().BindConfiguration(WatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RiskChangeFeed>();
         services.AddHostedService<RiskChangeListener>();
-        services.AddSingleton<EventBatchApplier>();
         services.AddSingleton<IngestService>();
         services.AddOptions<StreamIngestionHostOptions>().BindConfiguration(StreamIngestionHostOptions.Section);
         services.AddOptions<StreamIngestionOptions>().BindConfiguration(StreamIngestionHostOptions.Section).ValidateOnStart();

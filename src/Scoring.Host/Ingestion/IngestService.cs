@@ -13,7 +13,7 @@ namespace Scoring.Host.Ingestion;
 /// passes or the stream ends) into <see cref="RedisFeatureStore.IngestAsync"/>; each batch is
 /// stored before the next is read, so the summary is sent only after every applied event is stored.
 /// </summary>
-internal sealed class IngestService(FeatureStoreAccessor store, EventBatchApplier applier, IngestMetrics metrics)
+internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics metrics)
 {
     public const string ServiceName = "scoring.v1.Ingest";
     public const int BatchSize = 512;
@@ -106,7 +106,7 @@ internal sealed class IngestService(FeatureStoreAccessor store, EventBatchApplie
         IngestSummary summary;
         try
         {
-            summary = await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+            summary = await store.Store.IngestAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or FeatureStoreConflictException)
         {

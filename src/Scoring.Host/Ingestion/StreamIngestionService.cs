@@ -32,15 +32,15 @@ internal sealed class StreamIngestionOptionsValidator : IValidateOptions<StreamI
 
 /// <summary>
 /// The second ingestion path: when enabled, this replica joins the consumer group of the events
-/// stream (see Scoring.Features/Streams/README.md) and applies entries through the same
-/// <see cref="EventBatchApplier"/> as IngestEvents, so WatchRisk hears of them too. Replicas share
-/// the group; each uses its own consumer name.
+/// stream (see Scoring.Features/Streams/README.md) and stores entries through the same feature
+/// store call as IngestEvents (so WatchRisk hears of them through the store's observer too).
+/// Replicas share the group; each uses its own consumer name.
 /// </summary>
 internal sealed class StreamIngestionService(
     IOptions<StreamIngestionHostOptions> hostOptions,
     IOptions<StreamIngestionOptions> options,
     RedisConnection redis,
-    EventBatchApplier applier,
+    FeatureStoreAccessor store,
     ILogger<StreamIngestionConsumer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,8 +51,9 @@ internal sealed class StreamIngestionService(
         }
 
         var client = await redis.WaitForClientAsync(stoppingToken).ConfigureAwait(false);
-        // A throw from the applier leaves the batch unacknowledged, so it comes back.
-        var consumer = new StreamIngestionConsumer(client, StreamBatchHandlers.For(applier.ApplyAsync), options.Value, logger);
+        // A throw from the store leaves the batch unacknowledged, so it comes back. The store is
+        // looked up per batch: the accessor replaces it when Redis reconnects.
+        var consumer = new StreamIngestionConsumer(client, StreamBatchHandlers.For((batch, ct) => store.Store.IngestAsync(batch, ct)), options.Value, logger);
         try
         {
             await consumer.RunAsync(stoppingToken).ConfigureAwait(false);

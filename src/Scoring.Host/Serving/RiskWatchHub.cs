@@ -33,8 +33,6 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
     /// <summary>Last band sent or read for customers watched by id (bounded by the subscriptions' id lists).</summary>
     private readonly ConcurrentDictionary<string, RiskBand> _known = new(StringComparer.Ordinal);
 
-    public int SubscriberCount => _subscriptions.Length;
-
     public Subscription Subscribe(IReadOnlyCollection<string> ids, RiskBand minBand)
     {
         var subscription = new Subscription(ids.Count == 0 ? null : ids.ToFrozenSet(), minBand);
