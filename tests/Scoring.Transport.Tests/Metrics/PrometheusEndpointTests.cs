@@ -75,6 +75,7 @@ public sealed class PrometheusEndpointTests : IAsyncLifetime
         Assert.Contains("\nprocess_open_fds ", text);
         Assert.Contains("\nprocess_max_fds ", text);
         Assert.Contains("\ndotnet_collection_count_total{generation=\"0\"} ", text);
+        Assert.Contains("\n# TYPE dotnet_gc_pause_seconds_total counter\ndotnet_gc_pause_seconds_total ", text);
         Assert.Contains("\ndotnet_threadpool_queue_length ", text);
     }
 

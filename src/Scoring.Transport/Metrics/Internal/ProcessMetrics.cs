@@ -62,6 +62,9 @@ internal static class ProcessMetrics
                 GC.CollectionCount(generation));
         }
 
+        // Pauses stall every call in flight at once: their share of wall time bounds tail latency.
+        Single(builder, "dotnet_gc_pause_seconds_total", "Time the runtime was paused for garbage collection since the process started.",
+            "counter", GC.GetTotalPauseDuration().TotalSeconds);
         Single(builder, "dotnet_gc_heap_size_bytes", "GC heap size in bytes after the last collection.",
             "gauge", GC.GetGCMemoryInfo().HeapSizeBytes);
         Single(builder, "dotnet_total_memory_bytes", "Bytes currently thought to be allocated on the GC heap.",
