@@ -22,6 +22,10 @@ public sealed class TreeEnsemble
     private readonly Link _link;
     private readonly CompleteTreeLayout? _complete;
 
+    // 1/k for k = 1..MaxDepth+1: TreeSHAP's path weights are scaled by ratios of small integers,
+    // and multiplying by these is several times cheaper than the two divisions per step.
+    private readonly double[] _inverse;
+
     [ThreadStatic]
     private static TreeShapWorkspace? t_workspace;
 
@@ -51,6 +55,12 @@ public sealed class TreeEnsemble
         }
 
         _expectedValue += BaseMargin;
+        _inverse = new double[MaxDepth + 2];
+        for (var k = 1; k < _inverse.Length; k++)
+        {
+            _inverse[k] = 1.0 / k;
+        }
+
         if (MaxDepth is > 0 and <= CompleteTreeLayout.MaxSupportedDepth)
         {
             _complete = new CompleteTreeLayout(_nodes, _roots, MaxDepth);
@@ -363,32 +373,43 @@ public sealed class TreeEnsemble
         Recurse(x, phi, buffer, cold, uniqueDepth + 1, offset, coldZero * incomingZero, 0, node.Feature);
     }
 
-    private static void ExtendPath(Span<PathElement> path, int uniqueDepth, double zero, double one, int feature)
+    // The three path helpers below are xgboost's ExtendPath / UnwindPath / UnwoundPathSum with every
+    // division by an integer replaced by a multiplication with _inverse, and the division by the
+    // (loop-invariant) one or zero fraction hoisted out of the loop.
+    private void ExtendPath(Span<PathElement> path, int uniqueDepth, double zero, double one, int feature)
     {
         path[uniqueDepth] = new PathElement { FeatureIndex = feature, ZeroFraction = zero, OneFraction = one, PWeight = uniqueDepth == 0 ? 1 : 0 };
+        var inverseN = _inverse[uniqueDepth + 1];
         for (var i = uniqueDepth - 1; i >= 0; i--)
         {
-            path[i + 1].PWeight += one * path[i].PWeight * (i + 1) / (uniqueDepth + 1);
-            path[i].PWeight = zero * path[i].PWeight * (uniqueDepth - i) / (uniqueDepth + 1);
+            path[i + 1].PWeight += one * path[i].PWeight * ((i + 1) * inverseN);
+            path[i].PWeight = zero * path[i].PWeight * ((uniqueDepth - i) * inverseN);
         }
     }
 
-    private static void UnwindPath(Span<PathElement> path, int uniqueDepth, int pathIndex)
+    private void UnwindPath(Span<PathElement> path, int uniqueDepth, int pathIndex)
     {
         var one = path[pathIndex].OneFraction;
         var zero = path[pathIndex].ZeroFraction;
+        var n = uniqueDepth + 1;
+        var inverseN = _inverse[n];
         var nextOnePortion = path[uniqueDepth].PWeight;
-        for (var i = uniqueDepth - 1; i >= 0; i--)
+        if (one != 0)
         {
-            if (one != 0)
+            var inverseOne = 1 / one;
+            for (var i = uniqueDepth - 1; i >= 0; i--)
             {
                 var tmp = path[i].PWeight;
-                path[i].PWeight = nextOnePortion * (uniqueDepth + 1) / ((i + 1) * one);
-                nextOnePortion = tmp - (path[i].PWeight * zero * (uniqueDepth - i) / (uniqueDepth + 1));
+                path[i].PWeight = nextOnePortion * (n * _inverse[i + 1]) * inverseOne;
+                nextOnePortion = tmp - (path[i].PWeight * zero * ((uniqueDepth - i) * inverseN));
             }
-            else
+        }
+        else
+        {
+            var inverseZero = 1 / zero;
+            for (var i = uniqueDepth - 1; i >= 0; i--)
             {
-                path[i].PWeight = path[i].PWeight * (uniqueDepth + 1) / (zero * (uniqueDepth - i));
+                path[i].PWeight = path[i].PWeight * inverseZero * (n * _inverse[uniqueDepth - i]);
             }
         }
 
@@ -400,23 +421,30 @@ public sealed class TreeEnsemble
         }
     }
 
-    private static double UnwoundPathSum(Span<PathElement> path, int uniqueDepth, int pathIndex)
+    private double UnwoundPathSum(Span<PathElement> path, int uniqueDepth, int pathIndex)
     {
         var one = path[pathIndex].OneFraction;
         var zero = path[pathIndex].ZeroFraction;
+        var n = uniqueDepth + 1;
+        var inverseN = _inverse[n];
         var nextOnePortion = path[uniqueDepth].PWeight;
         double total = 0;
-        for (var i = uniqueDepth - 1; i >= 0; i--)
+        if (one != 0)
         {
-            if (one != 0)
+            var inverseOne = 1 / one;
+            for (var i = uniqueDepth - 1; i >= 0; i--)
             {
-                var tmp = nextOnePortion * (uniqueDepth + 1) / ((i + 1) * one);
+                var tmp = nextOnePortion * (n * _inverse[i + 1]) * inverseOne;
                 total += tmp;
-                nextOnePortion = path[i].PWeight - (tmp * zero * ((uniqueDepth - i) / (double)(uniqueDepth + 1)));
+                nextOnePortion = path[i].PWeight - (tmp * zero * ((uniqueDepth - i) * inverseN));
             }
-            else if (zero != 0)
+        }
+        else if (zero != 0)
+        {
+            var inverseZero = 1 / zero;
+            for (var i = uniqueDepth - 1; i >= 0; i--)
             {
-                total += path[i].PWeight / zero / ((uniqueDepth - i) / (double)(uniqueDepth + 1));
+                total += path[i].PWeight * inverseZero * (n * _inverse[uniqueDepth - i]);
             }
         }
 
