@@ -336,9 +336,8 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
             ids.Add(e.EntryId);
         }
 
-        // Applied before acknowledged: a crash here only causes a redelivery, which the store
-        // recognises by event id (see the class comment).
-        await AcknowledgeAsync(ids).ConfigureAwait(false);
+        // Counted when the store has them, before the XACK: whoever sees the group drained also
+        // sees them counted (a redelivery after a failed XACK counts as a duplicate).
         Interlocked.Add(ref _applied, result.Applied);
         Interlocked.Add(ref _duplicate, result.Duplicate);
         Interlocked.Add(ref _late, result.Late);
@@ -347,6 +346,10 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
         _metrics.Record("duplicate", result.Duplicate);
         _metrics.Record("late", result.Late);
         _metrics.Record("invalid", result.Invalid);
+
+        // Applied before acknowledged: a crash here only causes a redelivery, which the store
+        // recognises by event id (see the class comment).
+        await AcknowledgeAsync(ids).ConfigureAwait(false);
         return true;
     }
 
