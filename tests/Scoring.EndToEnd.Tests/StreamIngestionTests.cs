@@ -88,6 +88,7 @@ public sealed class StreamIngestionTests : IAsyncLifetime
         // Applied and duplicate events are counted before their XACK, so a drained group means counted.
         Assert.Contains("ingest_events_total{result=\"applied\",source=\"stream\"} 40", text, StringComparison.Ordinal);
         Assert.Contains("ingest_events_total{result=\"duplicate\",source=\"stream\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains(deadLettered, text, StringComparison.Ordinal);
     }
 
     [Fact]
