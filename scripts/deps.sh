@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the service and its tests run against, only when missing.
-# Sourced by run.sh and test.sh; safe to run again.
+# Installs the Debian packages the service, its tests and the README's examples use, only
+# when missing. Each check probes the exact file or module that is used, not just a command
+# name: a fresh machine of this kind has none of them. Called by run.sh and test.sh; safe to
+# run again.
 set -euo pipefail
 
 need=()
-command -v redis-server >/dev/null || need+=(redis-server)
-command -v h2load >/dev/null || need+=(nghttp2-client)
-command -v promtool >/dev/null || need+=(prometheus)
-command -v protoc >/dev/null || need+=(protobuf-compiler)
-[ -e /usr/lib/x86_64-linux-gnu/libxgboost.so.0 ] || [ -n "$(ldconfig -p 2>/dev/null | grep libxgboost.so.0)" ] || need+=(libxgboost0 libxgboost-dev)
-/usr/bin/python3 -c 'import grpc' 2>/dev/null || need+=(python3-grpcio)
-/usr/bin/python3 -c 'import google.protobuf' 2>/dev/null || need+=(python3-protobuf)
-/usr/bin/python3 -c 'import xgboost' 2>/dev/null || need+=(python3-xgboost)
+have_file() { [ -e "$1" ]; }
+have_py() { /usr/bin/python3 -c "import $1" 2>/dev/null; }
+
+have_file /usr/bin/redis-server || need+=(redis-server)
+have_file /usr/bin/redis-cli || need+=(redis-tools)
+have_file /usr/bin/h2load || need+=(nghttp2-client)
+have_file /usr/bin/nghttp || need+=(nghttp2-client)
+have_file /usr/bin/promtool || need+=(prometheus)
+have_file /usr/bin/protoc || need+=(protobuf-compiler)
+# Debian's protoc finds the well-known types (google/protobuf/timestamp.proto) only here.
+have_file /usr/include/google/protobuf/timestamp.proto || need+=(libprotobuf-dev)
+have_file /usr/include/google/protobuf/duration.proto || need+=(libprotobuf-dev)
+have_file /usr/bin/curl || need+=(curl)
+ldconfig -p 2>/dev/null | grep -q 'libxgboost.so.0 ' || need+=(libxgboost0)
+have_file /usr/include/xgboost/c_api.h || need+=(libxgboost-dev)
+have_py grpc || need+=(python3-grpcio)
+have_py google.protobuf || need+=(python3-protobuf)
+have_py xgboost || need+=(python3-xgboost)
+have_py numpy || need+=(python3-numpy)
 
 if [ ${#need[@]} -gt 0 ]; then
+  mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
   echo "deps: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
