@@ -11,6 +11,14 @@ public sealed class EndpointsOptions : IValidatableObject
     /// <summary>gRPC over HTTP/2: h2c, or TLS when <see cref="CertificatePath"/> is set.</summary>
     public string Grpc { get; set; } = "127.0.0.1:50051";
 
+    /// <summary>
+    /// HTTP/1.1 for callers without a native gRPC stack: gRPC-Web and HTTP/JSON (the protos'
+    /// google.api.http routes). Kestrel cannot offer HTTP/1.1 and h2c on one cleartext port
+    /// (there is no TLS handshake to negotiate the protocol), hence a port of its own; empty
+    /// turns it off. With a certificate both ports serve TLS with HTTP/1.1 and HTTP/2.
+    /// </summary>
+    public string? Http { get; set; } = "127.0.0.1:8080";
+
     /// <summary>Prometheus exposition (HTTP/1.1) at /metrics.</summary>
     public string Metrics { get; set; } = "127.0.0.1:9464";
 
@@ -42,6 +50,18 @@ public sealed class EndpointsOptions : IValidatableObject
         {
             yield return new ValidationResult("Endpoints:Metrics must use a different port from Endpoints:Grpc.", [nameof(Metrics)]);
         }
+        if (!string.IsNullOrEmpty(Http))
+        {
+            if (!IPEndPoint.TryParse(Http, out var http) || http.Port == 0)
+            {
+                yield return new ValidationResult($"Endpoints:Http '{Http}' is not an address:port such as 127.0.0.1:8080 (or empty to turn it off).", [nameof(Http)]);
+            }
+            else if ((grpc is not null && http.Port == grpc.Port) || (metrics is not null && http.Port == metrics.Port))
+            {
+                yield return new ValidationResult("Endpoints:Http must use a port of its own, not that of Endpoints:Grpc or Endpoints:Metrics.", [nameof(Http)]);
+            }
+        }
+
         if (!string.IsNullOrEmpty(CertificatePath) && !File.Exists(CertificatePath))
         {
             yield return new ValidationResult($"Endpoints:CertificatePath '{CertificatePath}' does not exist.", [nameof(CertificatePath)]);

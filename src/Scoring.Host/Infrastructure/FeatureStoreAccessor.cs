@@ -1,6 +1,6 @@
 using Scoring.Features.Store;
 using Scoring.Redis;
-using Scoring.Transport;
+using Grpc.Core;
 
 namespace Scoring.Host.Infrastructure;
 
@@ -30,8 +30,8 @@ internal sealed class FeatureStoreAccessor(RedisConnection redis, Serving.RiskCh
     /// <summary>Maps feature-store failures to the status a caller should see (UNAVAILABLE: retry later).</summary>
     public static RpcException Unavailable(Exception ex) => ex switch
     {
-        RedisTimeoutException => new RpcException(StatusCode.Unavailable, "The feature store did not answer in time."),
-        FeatureStoreConflictException => new RpcException(StatusCode.Aborted, "Too many concurrent writers for the same customers; retry."),
-        _ => new RpcException(StatusCode.Unavailable, "The feature store is unavailable."),
+        RedisTimeoutException => new RpcException(new Status(StatusCode.Unavailable, "The feature store did not answer in time.")),
+        FeatureStoreConflictException => new RpcException(new Status(StatusCode.Aborted, "Too many concurrent writers for the same customers; retry.")),
+        _ => new RpcException(new Status(StatusCode.Unavailable, "The feature store is unavailable.")),
     };
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Scoring.Decisions;
 using Scoring.Host.Configuration;
-using Scoring.Transport;
+using Grpc.Core;
 
 namespace Scoring.Host.Infrastructure;
 
@@ -11,7 +11,7 @@ internal sealed partial class OfferCatalogueService(IOptions<OffersOptions> opti
     private OfferCatalogueProvider? _provider;
 
     public OfferCatalogue Current => Volatile.Read(ref _provider)?.Current
-        ?? throw new RpcException(StatusCode.Unavailable, "The offer catalogue is not loaded yet.");
+        ?? throw new RpcException(new Status(StatusCode.Unavailable, "The offer catalogue is not loaded yet."));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Scoring.Redis;
-using Scoring.Transport;
-using Scoring.Transport.Health;
+using Grpc.Core;
 
 namespace Scoring.Host.Infrastructure;
 
@@ -10,7 +9,7 @@ namespace Scoring.Host.Infrastructure;
 /// (and reports NOT_SERVING) while Redis is down; callers get UNAVAILABLE until connected.
 /// Once connected, the client reconnects by itself.
 /// </summary>
-internal sealed partial class RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger) : BackgroundService, IHealthProbe
+internal sealed partial class RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger) : BackgroundService
 {
     private readonly TaskCompletionSource<RedisClient> _client = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -21,7 +20,7 @@ internal sealed partial class RedisConnection(IOptions<RedisOptions> options, IL
     /// <summary>The connected client, or UNAVAILABLE naming the endpoint when there is none yet.</summary>
     public RedisClient Client => _client.Task.IsCompletedSuccessfully
         ? _client.Task.Result
-        : throw new RpcException(StatusCode.Unavailable, $"The feature store (Redis at {options.Value.Endpoint}) is not connected yet.");
+        : throw new RpcException(new Status(StatusCode.Unavailable, $"The feature store (Redis at {options.Value.Endpoint}) is not connected yet."));
 
     /// <summary>Waits for the first connection (used by start-up tasks such as loading scripts).</summary>
     public Task<RedisClient> WaitForClientAsync(CancellationToken cancellationToken) => _client.Task.WaitAsync(cancellationToken);

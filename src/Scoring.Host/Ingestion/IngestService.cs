@@ -2,7 +2,7 @@ using Scoring.Features.Store;
 using Scoring.Host.Infrastructure;
 using Scoring.Host.Serving;
 using Scoring.Redis;
-using Scoring.Transport;
+using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.Host.Ingestion;
@@ -13,24 +13,15 @@ namespace Scoring.Host.Ingestion;
 /// passes or the stream ends) into <see cref="RedisFeatureStore.IngestAsync"/>; each batch is
 /// stored before the next is read, so the summary is sent only after every applied event is stored.
 /// </summary>
-internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics metrics)
+internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics metrics) : V1.Ingest.IngestBase
 {
-    public const string ServiceName = "scoring.v1.Ingest";
     public const int BatchSize = 512;
     public const int MaxRejectionsListed = 100;
 
     /// <summary>A slow sender's events are applied at least this often (WatchRisk pushes follow ingestion).</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
-    public static void Map(IEndpointRouteBuilder endpoints)
-    {
-        var service = endpoints.ServiceProvider.GetRequiredService<IngestService>();
-        endpoints.MapGrpcService(ServiceName)
-            .ClientStreaming<Event, IngestSummary>("IngestEvents", service.IngestEventsAsync)
-            .Unary<UpsertProfileRequest, UpsertProfileResponse>("UpsertProfile", service.UpsertProfileAsync);
-    }
-
-    public async ValueTask<IngestSummary> IngestEventsAsync(IAsyncStreamReader<Event> requests, ServerCallContext context)
+    public override async Task<IngestSummary> IngestEvents(IAsyncStreamReader<Event> requests, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
         var total = new IngestSummary();
@@ -39,7 +30,7 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
         var batchStarted = 0L;
         while (true)
         {
-            pending ??= requests.MoveNext(cancellationToken).AsTask();
+            pending ??= requests.MoveNext(cancellationToken);
             if (batch.Count > 0 && !pending.IsCompleted)
             {
                 // Apply what has arrived if the sender pauses, so watchers hear about it promptly.
@@ -78,11 +69,11 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
         return total;
     }
 
-    public async ValueTask<UpsertProfileResponse> UpsertProfileAsync(UpsertProfileRequest request, ServerCallContext context)
+    public override async Task<UpsertProfileResponse> UpsertProfile(UpsertProfileRequest request, ServerCallContext context)
     {
         if (request.Profile is null)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "profile: is required.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "profile: is required."));
         }
 
         try
@@ -93,7 +84,7 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
         }
         catch (ProfileValidationException ex)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"{ex.Error.Field}: {ex.Error.Message} ({ex.Error.Reason}).");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{ex.Error.Field}: {ex.Error.Message} ({ex.Error.Reason})."));
         }
         catch (Exception ex) when (ex is RedisException or FeatureStoreConflictException)
         {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Scoring.Host.Configuration;
-using Scoring.Transport;
+using Grpc.Core;
 
 namespace Scoring.Host.Models;
 
@@ -15,7 +15,7 @@ internal sealed partial class ModelRegistry(IOptions<ModelsOptions> options, ILo
 
     /// <summary>The serving set; UNAVAILABLE before start-up has loaded it.</summary>
     public ModelSet Current => Volatile.Read(ref _current)
-        ?? throw new RpcException(StatusCode.Unavailable, "The models are not loaded yet.");
+        ?? throw new RpcException(new Status(StatusCode.Unavailable, "The models are not loaded yet."));
 
     /// <summary>The directory the packages come from.</summary>
     public string Directory { get; private set; } = string.Empty;

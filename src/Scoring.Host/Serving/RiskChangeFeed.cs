@@ -5,7 +5,7 @@ using Scoring.Features.Store;
 using Scoring.Host.Configuration;
 using Scoring.Host.Infrastructure;
 using Scoring.Redis;
-using Scoring.Transport;
+using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.Host.Serving;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Scoring.Host.Infrastructure;
 using Scoring.Redis;
-using Scoring.Transport;
+using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.Host.Serving;

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Scoring.Host.Infrastructure;
 using Scoring.Redis;
-using Scoring.Transport;
+using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.Host.Serving;
@@ -245,7 +245,7 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
         {
             if (!Updates.Writer.TryWrite(update))
             {
-                Updates.Writer.TryComplete(new RpcException(StatusCode.ResourceExhausted, $"More than {MaxQueuedUpdates} risk updates queued: the stream is not being read fast enough."));
+                Updates.Writer.TryComplete(new RpcException(new Status(StatusCode.ResourceExhausted, $"More than {MaxQueuedUpdates} risk updates queued: the stream is not being read fast enough.")));
             }
         }
     }

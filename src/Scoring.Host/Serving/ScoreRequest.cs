@@ -1,7 +1,7 @@
 using Google.Protobuf.Collections;
 using Scoring.Decisions;
 using Scoring.Features.Validation;
-using Scoring.Transport;
+using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.Host.Serving;
@@ -69,5 +69,5 @@ internal readonly record struct ScoreRequest(Channel Channel, bool Churn, bool R
     public static string? CheckCustomerId(string id, string field) =>
         EventValidator.CheckCustomerId(id, field) is { } error ? $"{field}: {error.Message}." : null;
 
-    public static RpcException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 }

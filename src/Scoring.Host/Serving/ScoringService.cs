@@ -2,30 +2,21 @@ using Scoring.Features;
 using Scoring.Features.Store;
 using Scoring.Host.Infrastructure;
 using Scoring.Redis;
-using Scoring.Transport;
+using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.Host.Serving;
 
 /// <summary>scoring.v1.Scoring (scoring.proto): GetScores, BatchGetScores, WatchRisk.</summary>
 internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer scorer, RiskWatchHub watch, TimeProvider clock)
+    : global::Scoring.V1.Scoring.ScoringBase
 {
-    public const string ServiceName = "scoring.v1.Scoring";
     public const int MaxBatch = 1000;
 
     /// <summary>Share of the caller's remaining deadline kept back to answer UNAVAILABLE in time.</summary>
     private static readonly TimeSpan MinDeadlineMargin = TimeSpan.FromMilliseconds(20);
 
-    public static void Map(IEndpointRouteBuilder endpoints)
-    {
-        var service = endpoints.ServiceProvider.GetRequiredService<ScoringService>();
-        endpoints.MapGrpcService(ServiceName)
-            .Unary<GetScoresRequest, CustomerScores>("GetScores", service.GetScoresAsync)
-            .Unary<BatchGetScoresRequest, BatchGetScoresResponse>("BatchGetScores", service.BatchGetScoresAsync)
-            .ServerStreaming<WatchRiskRequest, RiskUpdate>("WatchRisk", service.WatchRiskAsync);
-    }
-
-    public async ValueTask<CustomerScores> GetScoresAsync(GetScoresRequest request, ServerCallContext context)
+    public override async Task<CustomerScores> GetScores(GetScoresRequest request, ServerCallContext context)
     {
         var parts = ScoreRequest.Parse(request.Channel, request.Include, request.MaxOffers, request.MaxReasons);
         if (ScoreRequest.CheckCustomerId(request.CustomerId, "customer_id") is { } invalid)
@@ -64,7 +55,7 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
         }
     }
 
-    public async ValueTask<BatchGetScoresResponse> BatchGetScoresAsync(BatchGetScoresRequest request, ServerCallContext context)
+    public override async Task<BatchGetScoresResponse> BatchGetScores(BatchGetScoresRequest request, ServerCallContext context)
     {
         if (request.CustomerIds.Count is 0 or > MaxBatch)
         {
@@ -131,7 +122,7 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
         return response;
     }
 
-    public async Task WatchRiskAsync(WatchRiskRequest request, IServerStreamWriter<RiskUpdate> responses, ServerCallContext context)
+    public override async Task WatchRisk(WatchRiskRequest request, IServerStreamWriter<RiskUpdate> responses, ServerCallContext context)
     {
         if (request.CustomerIds.Count > RiskWatchHub.MaxWatchedIds)
         {
@@ -197,7 +188,7 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
     private static bool Exists([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] CustomerState? state) => state is not null && (state.HasProfile || state.Watermark is not null);
 
     private static RpcException NotFound(string customerId) =>
-        new(StatusCode.NotFound, $"customer_id: no profile or events for customer '{customerId}'.");
+        new(new Status(StatusCode.NotFound, $"customer_id: no profile or events for customer '{customerId}'."));
 
     /// <summary>Cancels feature-store reads early enough to answer UNAVAILABLE before the caller's deadline.</summary>
     private static StoreGuard StoreDeadline(ServerCallContext context)
@@ -228,7 +219,7 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
     {
         RedisException or Features.Store.FeatureStoreConflictException => FeatureStoreAccessor.Unavailable(ex),
         OperationCanceledException when !context.CancellationToken.IsCancellationRequested =>
-            new RpcException(StatusCode.Unavailable, "The feature store did not answer before the deadline."),
+            new RpcException(new Status(StatusCode.Unavailable, "The feature store did not answer before the deadline.")),
         _ => null,
     };
 }
