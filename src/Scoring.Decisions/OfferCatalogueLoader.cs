@@ -200,7 +200,7 @@ public static partial class OfferCatalogueLoader
                 }
             }
 
-            // DOMAIN.md: do not push credit to risky customers, so credit offers must say how risky is too risky.
+            // The README's "The business it serves": do not push credit to risky customers, so credit offers must say how risky is too risky.
             if (doc.Category == "credit")
             {
                 if (e.MaxLatePayments12m is null)

@@ -4,8 +4,8 @@ using Scoring.V1;
 namespace Scoring.Decisions;
 
 /// <summary>
-/// Value tier and lifecycle stage from the value score and live features (DOMAIN.md "Value
-/// tiers", "Lifecycle stages").
+/// Value tier and lifecycle stage from the value score and live features (the README's
+/// "The business it serves": value tiers, lifecycle stages).
 /// <para>Tier: HNW at or above the HNW cut point. POTENTIAL needs both a score at or above
 /// the Potential cut point and a growth signal: 90-day spending or transaction count at least
 /// <see cref="GrowthRatio"/> times (10% up on) the prior 90 days; a customer with that score

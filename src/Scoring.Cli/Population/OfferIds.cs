@@ -1,6 +1,6 @@
 namespace Scoring.Cli.Population;
 
-/// <summary>The next-best-offer catalogue ids (DOMAIN.md "Offers the documents name").</summary>
+/// <summary>The next-best-offer catalogue ids (the README's "The business it serves": offers).</summary>
 internal static class OfferIds
 {
     public const string BillInstalment = "bill_instalment";

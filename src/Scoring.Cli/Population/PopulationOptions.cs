@@ -18,7 +18,7 @@ internal sealed class PopulationOptions
     /// <summary>First day of the window (UTC midnight). The default keeps a 24-month window in the past.</summary>
     public DateOnly Start { get; init; } = new(2024, 7, 1);
 
-    /// <summary>Shares of HNW, Potential, Mass, Basic (normalised; DOMAIN.md "Value tiers").</summary>
+    /// <summary>Shares of HNW, Potential, Mass, Basic (normalised; the README's value tiers).</summary>
     public IReadOnlyList<double> TierShares { get; init; } = [0.03, 0.20, 0.50, 0.27];
 
     /// <summary>Fraction of events delivered twice (same event id), to exercise dedupe.</summary>

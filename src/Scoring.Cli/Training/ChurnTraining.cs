@@ -16,7 +16,7 @@ internal static class ChurnTraining
     /// <summary>
     /// Customers are scored while active: a transaction in the 30 days before the snapshot.
     /// Customers idle longer are already on the way to the 90-day "declining" alert
-    /// (DOMAIN.md), where the rule, not a model, acts; keeping them would let recency alone
+    /// (the README's lifecycle stages), where the rule, not a model, acts; keeping them would let recency alone
     /// separate most churners and inflate the AUC without helping anyone earlier.
     /// </summary>
     public static readonly TimeSpan ActiveWindow = TimeSpan.FromDays(30);

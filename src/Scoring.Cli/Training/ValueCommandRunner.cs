@@ -11,7 +11,7 @@ namespace Scoring.Cli.Training;
 /// `scoring train value`: predicts a 12-month revenue proxy after the snapshot
 /// (interchange 1.5% of purchases net of refunds + interest 1.5%/month on the unpaid part of
 /// each statement + 1% cash-advance fees + late fees of 50), and cuts the value tiers from
-/// the predictions at the DOMAIN.md shares (HNW 3%, Potential 20%, Mass 50%, Basic 27%).
+/// the predictions at the tier shares of the README's "The business it serves" (HNW 3%, Potential 20%, Mass 50%, Basic 27%).
 /// </summary>
 internal static class ValueCommandRunner
 {

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Scoring.Decisions.Internal;
 
 /// <summary>
-/// Read-aloud phrasing per feature (DOMAIN.md "Why customers leave"). Features without a
+/// Read-aloud phrasing per feature (the README's "The business it serves": why customers leave). Features without a
 /// template fall back to "&lt;meaning&gt;: &lt;value&gt;".
 /// </summary>
 internal static class ReasonTemplates
