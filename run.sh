@@ -4,7 +4,8 @@
 #   2. builds the solution (Release)
 #   3. starts a private redis-server on 127.0.0.1:${SCORING_REDIS_PORT:-6390} (data in .run/redis)
 #   4. generates a demo population once (.run/demo) and serves the gRPC API on
-#      127.0.0.1:50051 (h2c) with /metrics on 127.0.0.1:9464
+#      127.0.0.1:50051 (h2c), gRPC-Web and HTTP/JSON on http://127.0.0.1:8080, and /metrics on
+#      127.0.0.1:9464
 #   5. loads the demo population through the real ingestion path (IngestEvents)
 # Stop with Ctrl-C: the service and the private Redis stop with it.
 set -euo pipefail
@@ -41,7 +42,7 @@ if [ ! -f .run/demo/events.pb.gz ]; then
   $cli generate --customers "$customers" --months 18 --start "$start" --seed 42 --out .run/demo
 fi
 
-echo "run: serving on $grpc_url (metrics on http://127.0.0.1:9464/metrics)"
+echo "run: serving gRPC on $grpc_url, HTTP/JSON and gRPC-Web on http://127.0.0.1:8080, metrics on http://127.0.0.1:9464/metrics"
 Redis__Endpoint="127.0.0.1:$redis_port" \
   dotnet src/Scoring.Host/bin/Release/net10.0/Scoring.Host.dll &
 host_pid=$!
@@ -53,4 +54,5 @@ if [ "$(redis-cli -p "$redis_port" get demo:loaded 2>/dev/null)" != "$customers"
   redis-cli -p "$redis_port" set demo:loaded "$customers" >/dev/null
 fi
 echo "run: ready. Try: $cli score --target $grpc_url --customer C00000042 --channel mobile-app"
+echo "run:        or: curl 'http://127.0.0.1:8080/v1/customers/C00000042/scores?channel=CHANNEL_MOBILE_APP'"
 wait "$host_pid"
