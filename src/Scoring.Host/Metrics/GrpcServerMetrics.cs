@@ -107,20 +107,20 @@ internal sealed class GrpcServerMetrics : Interceptor
     /// Middleware: a gRPC request that routing sent to none of our methods is answered
     /// UNIMPLEMENTED by the library without an interceptor; count it under "unknown".
     /// </summary>
-    public static async Task CountUnimplementedAsync(HttpContext http, Func<Task> next)
+    public static Task CountUnimplementedAsync(HttpContext http, Func<Task> next)
     {
         var known = http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } metadata
             && metadata.Method.Name != "*"; // the library's catch-all for unknown methods of a known service
-        if (known || !IsGrpc(http.Request.ContentType))
-        {
-            await next().ConfigureAwait(false);
-            return;
-        }
+        // The common case passes straight through, without an async frame of its own.
+        return known || !IsGrpc(http.Request.ContentType) ? next() : CountAsync(next);
 
-        var series = Series.GetOrAdd("unknown", static _ => new MethodSeries("unary", "unknown", "unknown"));
-        var start = series.Start();
-        await next().ConfigureAwait(false);
-        series.Handled(StatusCode.Unimplemented, start);
+        static async Task CountAsync(Func<Task> next)
+        {
+            var series = Series.GetOrAdd("unknown", static _ => new MethodSeries("unary", "unknown", "unknown"));
+            var start = series.Start();
+            await next().ConfigureAwait(false);
+            series.Handled(StatusCode.Unimplemented, start);
+        }
     }
 
     private static bool IsGrpc(string? contentType) =>
