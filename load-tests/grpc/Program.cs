@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using System.Net;
 using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Scoring.Transport;
 
 // Two HTTP/2 endpoints on one Kestrel, same process, same machine:
-//   grpc port: /grpc.health.v1.Health/Check through our gRPC layer
+//   grpc port: /grpc.health.v1.Health/Check through Grpc.AspNetCore
 //   bare port: the same path answered by a plain Kestrel handler with the same bytes
 // plus GET /stats on an HTTP/1.1 port: allocated bytes and requests so far.
 var grpcPort = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -15,18 +15,17 @@ var statsPort = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCul
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
-builder.Services.AddGrpcTransport();
+builder.Services.AddGrpc();
 builder.WebHost.ConfigureKestrel(k =>
 {
-    k.ListenGrpc(new IPEndPoint(IPAddress.Loopback, grpcPort));
+    // h2c: HTTP/2 only, no TLS ("Configure Kestrel" in https://learn.microsoft.com/aspnet/core/grpc/aspnetcore).
+    k.Listen(IPAddress.Loopback, grpcPort, l => l.Protocols = HttpProtocols.Http2);
     k.Listen(IPAddress.Loopback, barePort, l => l.Protocols = HttpProtocols.Http2);
     k.Listen(IPAddress.Loopback, statsPort, l => l.Protocols = HttpProtocols.Http1);
 });
 var app = builder.Build();
 
-var reply = new HealthCheckResponse { Status = HealthCheckResponse.Types.ServingStatus.Serving };
-var replyTask = ValueTask.FromResult(reply);
-var replyBytes = reply.ToByteArray();
+var replyBytes = FixedHealthService.Reply.ToByteArray();
 var framed = new byte[5 + replyBytes.Length];
 BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1), (uint)replyBytes.Length);
 replyBytes.CopyTo(framed, 5);
@@ -37,8 +36,7 @@ app.Use(async (context, next) =>
     Interlocked.Increment(ref requests);
     await next(context);
 });
-app.MapGrpcService("grpc.health.v1.Health")
-    .Unary<HealthCheckRequest, HealthCheckResponse>("Check", (request, context) => replyTask);
+app.MapGrpcService<FixedHealthService>();
 app.MapPost("/bare/grpc.health.v1.Health/Check", async context =>
 {
     // Read the whole request, as the gRPC path must, then answer with the same fixed bytes.
@@ -58,3 +56,13 @@ app.MapPost("/bare/grpc.health.v1.Health/Check", async context =>
 });
 app.MapGet("/stats", () => $"{GC.GetTotalAllocatedBytes(precise: true)} {Interlocked.Read(ref requests)}");
 await app.RunAsync();
+
+/// <summary>grpc.health.v1.Health/Check answering SERVING with one shared, completed task: the call's cost is the framework's.</summary>
+internal sealed class FixedHealthService : Health.HealthBase
+{
+    public static readonly HealthCheckResponse Reply = new() { Status = HealthCheckResponse.Types.ServingStatus.Serving };
+
+    private static readonly Task<HealthCheckResponse> ReplyTask = Task.FromResult(Reply);
+
+    public override Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context) => ReplyTask;
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # gRPC layer throughput against a bare Kestrel HTTP/2 endpoint, in one run on one machine.
-# h2load drives /grpc.health.v1.Health/Check through our gRPC layer and the same path on a
+# h2load drives /grpc.health.v1.Health/Check through Grpc.AspNetCore and the same path on a
 # plain Kestrel handler returning the same bytes, alternating rounds; reports req/s, the
 # ratio, and server-side bytes allocated per call. Usage: load-tests/grpc/bench.sh [requests]
 set -euo pipefail
@@ -58,7 +58,7 @@ Machine: {os.cpu_count()} cores, Linux {platform.release()}.
 
 | endpoint | req/s (mean of rounds) |
 |---|---|
-| our gRPC layer: /grpc.health.v1.Health/Check | {g} |
+| Grpc.AspNetCore: /grpc.health.v1.Health/Check | {g} |
 | bare Kestrel HTTP/2 handler, same bytes | {b} |
 | **ratio of the sums (target >= 0.85)** | **{ratio}** |
 

@@ -6,7 +6,7 @@
 #      churn, value/lifecycle and offers (no reasons) at 64 concurrent streams, with h2load
 #      (one prepared request body, 4 connections x 16 streams; several rounds alternating the two
 #      calls, since single rounds on this shared machine swing) and with the C# load tool
-#      (Scoring.ServingLoad: 64 closed-loop callers over random customers, latency percentiles);
+#      (Scoring.ServingLoad, on Grpc.Net.Client: 64 closed-loop callers over random customers, latency percentiles);
 #   3. also GetScores with every part (3 TreeSHAP reasons) for comparison;
 #   4. writes the "## serving end to end" section of load-tests/RESULTS.md (WRITE_RESULTS=0: don't).
 # Usage: load-tests/serving/bench.sh [customers=100000] [seconds per measurement=20] [h2load rounds=3]
@@ -180,7 +180,7 @@ Targets: ratio >= 0.25 and p99 <= 2 ms for GetScores (churn, tier, offers) at 64
 Ratio (both tools): {"met" if ratio_ok else "NOT met"} ({s_rps / e_rps:.3f} h2load, {css['rps'] / cse['rps']:.3f} C# tool).
 p99 with h2load: {"met" if s_p99 <= 2 else "NOT met"} ({s_p99:.3f} ms, median of the rounds; worst round {worst_p99:.3f} ms).
 p99 with the C# load tool: {"met" if css['p99_ms'] <= 2 else "NOT met"} ({css['p99_ms']} ms). This generator costs {css['cpu_us'][2]:.1f} µs of CPU per
-GetScores call on the same two cores (SocketsHttpHandler's HTTP/2 and the client's protobuf), against
+GetScores call on the same two cores (Grpc.Net.Client on SocketsHttpHandler's HTTP/2, and protobuf), against
 {css['cpu_us'][0]:.1f} µs for the service; with it the empty unary call's own p99 is {cse['p99_ms']} ms, so it shows the
 ratio, not a 2 ms tail (CPU per call is process CPU time over the calls the server handled in the measurement).
 With 64 calls always in flight (closed loop), mean latency is 64 / throughput (Little's law):

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Options;
-using Scoring.Transport;
-using Scoring.Transport.Client;
+using ModelAdminClient = Scoring.V1.ModelAdmin.ModelAdminClient;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Scoring.EndToEnd.Tests;
@@ -17,8 +18,7 @@ public sealed class FoundationTests(ServiceFixture service)
         var last = ServingStatus.Unknown;
         while (watch.Elapsed < timeout)
         {
-            last = (await service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
-                "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "scoring.v1.Scoring" })).Status;
+            last = (await service.Health.CheckAsync(new HealthCheckRequest { Service = "scoring.v1.Scoring" }, deadline: DateTime.UtcNow.AddSeconds(10))).Status;
             if (last == expected)
             {
                 return last;
@@ -47,8 +47,8 @@ public sealed class FoundationTests(ServiceFixture service)
     [Fact]
     public async Task Health_ForAnUnknownService_IsNotFound()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
-            "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "no.such.Service" }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await service.Health.CheckAsync(
+            new HealthCheckRequest { Service = "no.such.Service" }, deadline: DateTime.UtcNow.AddSeconds(10)));
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
 
@@ -57,11 +57,11 @@ public sealed class FoundationTests(ServiceFixture service)
     {
         // The contract exists (model_admin.proto); until the service is built, health must not
         // claim it and a call must say UNIMPLEMENTED rather than pretend.
-        var health = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
-            "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "scoring.v1.ModelAdmin" }));
+        var health = await Assert.ThrowsAsync<RpcException>(async () => await service.Health.CheckAsync(
+            new HealthCheckRequest { Service = "scoring.v1.ModelAdmin" }, deadline: DateTime.UtcNow.AddSeconds(10)));
         Assert.Equal(StatusCode.NotFound, health.StatusCode);
-        var call = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<Scoring.V1.ListModelsRequest, Scoring.V1.ListModelsResponse>(
-            "/scoring.v1.ModelAdmin/ListModels", new Scoring.V1.ListModelsRequest()));
+        var call = await Assert.ThrowsAsync<RpcException>(async () => await new ModelAdminClient(service.Channel).ListModelsAsync(
+            new Scoring.V1.ListModelsRequest(), deadline: DateTime.UtcNow.AddSeconds(10)));
         Assert.Equal(StatusCode.Unimplemented, call.StatusCode);
     }
 
@@ -70,10 +70,14 @@ public sealed class FoundationTests(ServiceFixture service)
     {
         for (var i = 0; i < 5; i++)
         {
-            await service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", new HealthCheckRequest());
+            await service.Health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
         }
-        await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
-            "/scoring.v1.Nope/Nothing", new HealthCheckRequest()));
+        // A method no service has: no generated client can call it, so describe it by hand
+        // (https://grpc.github.io/grpc/csharp/api/Grpc.Core.Method-2.html).
+        var marshaller = Marshallers.Create((HealthCheckRequest m) => m.ToByteArray(), HealthCheckRequest.Parser.ParseFrom);
+        var nothing = new Method<HealthCheckRequest, HealthCheckRequest>(MethodType.Unary, "scoring.v1.Nope", "Nothing", marshaller, marshaller);
+        await Assert.ThrowsAsync<RpcException>(async () => await service.Channel.CreateCallInvoker().AsyncUnaryCall(
+            nothing, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)), new HealthCheckRequest()));
         using var http = new HttpClient();
         var text = await http.GetStringAsync($"http://127.0.0.1:{service.MetricsPort}/metrics");
         Assert.Contains("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Check\",grpc_service=\"grpc.health.v1.Health\",grpc_type=\"unary\"}", text, StringComparison.Ordinal);

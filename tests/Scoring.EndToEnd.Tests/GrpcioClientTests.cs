@@ -12,7 +12,10 @@ public sealed class GrpcioClientTests(PopulationFixture population)
     public async Task IngestAndGetScores_FromGrpcio_AnswerAsSpecified()
     {
         var protos = Path.Combine(AppContext.BaseDirectory, "Protos");
+        // scoring.proto and ingest.proto import google/api/annotations.proto (HTTP/JSON routes), so
+        // python needs its module and http.proto's too; protoc finds descriptor.proto in its include dir.
         var generated = await PythonRunner.GenerateProtosAsync(protos,
+            "google/api/annotations.proto", "google/api/http.proto",
             "scoring/v1/common.proto", "scoring/v1/events.proto", "scoring/v1/ingest.proto", "scoring/v1/scoring.proto");
         var output = await PythonRunner.RunAsync(
             Path.Combine(AppContext.BaseDirectory, "Python", "scoring_client.py"),

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Scoring.Testing;
-using Scoring.Transport.Client;
 
 namespace Scoring.EndToEnd.Tests;
 
@@ -37,12 +37,13 @@ public sealed class HostProcessTests
         try
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            var health = new Health.HealthClient(channel);
             var until = DateTime.UtcNow.AddSeconds(60);
             while (true)
             {
                 try
                 {
-                    var reply = await channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", new HealthCheckRequest());
+                    var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
                     if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
                     {
                         break;

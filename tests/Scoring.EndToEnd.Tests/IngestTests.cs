@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Scoring.Features;
 using Scoring.Host.Infrastructure;
-using Scoring.Transport;
 using Scoring.V1;
 
 namespace Scoring.EndToEnd.Tests;

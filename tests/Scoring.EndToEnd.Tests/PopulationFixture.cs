@@ -1,7 +1,8 @@
 using System.Globalization;
 using Scoring.Features.EventLog;
-using Scoring.Transport.Client;
 using Scoring.V1;
+using IngestClient = Scoring.V1.Ingest.IngestClient;
+using ScoringClient = Scoring.V1.Scoring.ScoringClient;
 
 namespace Scoring.EndToEnd.Tests;
 
@@ -18,7 +19,9 @@ public sealed class PopulationFixture : IAsyncLifetime
 
     public ServiceFixture Service { get; } = new();
 
-    public GrpcChannel Channel => Service.Channel;
+    public ScoringClient Scores => Service.Scores;
+
+    public IngestClient Ingest => Service.Ingest;
 
     /// <summary>Every event in file (delivery) order.</summary>
     public IReadOnlyList<Event> Events { get; private set; } = [];
@@ -75,13 +78,12 @@ public sealed class PopulationFixture : IAsyncLifetime
     }
 
     public Task<UpsertProfileResponse> UpsertAsync(Profile profile) =>
-        Channel.UnaryAsync<UpsertProfileRequest, UpsertProfileResponse>("/scoring.v1.Ingest/UpsertProfile", new UpsertProfileRequest { Profile = profile });
+        Ingest.UpsertProfileAsync(new UpsertProfileRequest { Profile = profile }, deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
 
     /// <summary>Streams <paramref name="events"/> through IngestEvents with our client and returns the summary.</summary>
     public async Task<IngestSummary> IngestAsync(IEnumerable<Event> events)
     {
-        using var call = Channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents",
-            new CallOptions(Deadline: DateTime.UtcNow.AddMinutes(3)));
+        using var call = Ingest.IngestEvents(deadline: DateTime.UtcNow.AddMinutes(3));
         foreach (var e in events)
         {
             await call.RequestStream.WriteAsync(e);
@@ -92,8 +94,7 @@ public sealed class PopulationFixture : IAsyncLifetime
     }
 
     public Task<CustomerScores> GetScoresAsync(GetScoresRequest request, DateTime? deadline = null) =>
-        Channel.UnaryAsync<GetScoresRequest, CustomerScores>("/scoring.v1.Scoring/GetScores", request,
-            new CallOptions(Deadline: deadline ?? DateTime.UtcNow.AddSeconds(30)));
+        Scores.GetScoresAsync(request, deadline: deadline ?? DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
 
     public async Task DisposeAsync()
     {

@@ -2,8 +2,8 @@ using Google.Protobuf.WellKnownTypes;
 using Scoring.Decisions;
 using Scoring.Features;
 using Scoring.Host.Models;
+using Grpc.Core;
 using Scoring.Models.Packages;
-using Scoring.Transport;
 using Scoring.V1;
 
 namespace Scoring.EndToEnd.Tests;
@@ -158,7 +158,7 @@ public sealed class ScoringTests(PopulationFixture population)
     {
         var good = BusiestCustomers.Take(3).ToArray();
         var request = new BatchGetScoresRequest { Channel = Channel.Web, CustomerIds = { good[0], "bad id", good[1], "unknown-customer", good[0], good[2] } };
-        var response = await population.Channel.UnaryAsync<BatchGetScoresRequest, BatchGetScoresResponse>("/scoring.v1.Scoring/BatchGetScores", request);
+        var response = await population.Scores.BatchGetScoresAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
 
         Assert.Equal(request.CustomerIds, response.Entries.Select(e => e.CustomerId));
         Assert.Equal((int)StatusCode.InvalidArgument, response.Entries[1].Error.Code);
@@ -181,7 +181,7 @@ public sealed class ScoringTests(PopulationFixture population)
     {
         var request = new BatchGetScoresRequest { Channel = Channel.Web };
         request.CustomerIds.AddRange(Enumerable.Range(0, count).Select(i => $"c{i}"));
-        var ex = await Assert.ThrowsAsync<RpcException>(() => population.Channel.UnaryAsync<BatchGetScoresRequest, BatchGetScoresResponse>("/scoring.v1.Scoring/BatchGetScores", request));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await population.Scores.BatchGetScoresAsync(request, deadline: DateTime.UtcNow.AddSeconds(30)));
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.StartsWith("customer_ids", ex.Status.Detail, StringComparison.Ordinal);
     }

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
+using Grpc.Core;
 using Scoring.Host.Models;
 using Scoring.Testing;
-using Scoring.Transport;
-using Scoring.Transport.Client;
 using Scoring.V1;
 
 namespace Scoring.EndToEnd.Tests;
@@ -18,20 +17,20 @@ public sealed class ServiceFailureTests(ServiceFixture service)
         await service.Redis.StopAsync();
         try
         {
-            var deadline = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(20));
-            var get = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<GetScoresRequest, CustomerScores>(
-                "/scoring.v1.Scoring/GetScores", new GetScoresRequest { CustomerId = "c1", Channel = Channel.Web }, deadline));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            var get = await Assert.ThrowsAsync<RpcException>(async () => await service.Scores.GetScoresAsync(
+                new GetScoresRequest { CustomerId = "c1", Channel = Channel.Web }, deadline: deadline));
             Assert.Equal(StatusCode.Unavailable, get.StatusCode);
 
-            var batch = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<BatchGetScoresRequest, BatchGetScoresResponse>(
-                "/scoring.v1.Scoring/BatchGetScores", new BatchGetScoresRequest { CustomerIds = { "c1", "c2" }, Channel = Channel.Web }, deadline));
+            var batch = await Assert.ThrowsAsync<RpcException>(async () => await service.Scores.BatchGetScoresAsync(
+                new BatchGetScoresRequest { CustomerIds = { "c1", "c2" }, Channel = Channel.Web }, deadline: deadline));
             Assert.Equal(StatusCode.Unavailable, batch.StatusCode);
 
-            var upsert = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<UpsertProfileRequest, UpsertProfileResponse>(
-                "/scoring.v1.Ingest/UpsertProfile", new UpsertProfileRequest { Profile = IngestTests.Profile("c1") }, deadline));
+            var upsert = await Assert.ThrowsAsync<RpcException>(async () => await service.Ingest.UpsertProfileAsync(
+                new UpsertProfileRequest { Profile = IngestTests.Profile("c1") }, deadline: deadline));
             Assert.Equal(StatusCode.Unavailable, upsert.StatusCode);
 
-            using var ingest = service.Channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents", deadline);
+            using var ingest = service.Ingest.IngestEvents(deadline: deadline);
             await ingest.RequestStream.WriteAsync(IngestTests.Purchase("c1", "e1", DateTimeOffset.UtcNow.AddDays(-1), 5));
             await ingest.RequestStream.CompleteAsync();
             var ingested = await Assert.ThrowsAsync<RpcException>(() => ingest.ResponseAsync);
@@ -54,9 +53,8 @@ public sealed class ServiceFailureTests(ServiceFixture service)
             RedirectStandardOutput = true,
         })!;
         await Task.Delay(300);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => service.Channel.UnaryAsync<GetScoresRequest, CustomerScores>(
-            "/scoring.v1.Scoring/GetScores", new GetScoresRequest { CustomerId = "c1", Channel = Channel.Web },
-            new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(1.5))));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await service.Scores.GetScoresAsync(
+            new GetScoresRequest { CustomerId = "c1", Channel = Channel.Web }, deadline: DateTime.UtcNow.AddSeconds(1.5)));
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
         await sleeper.WaitForExitAsync();
         await service.WaitServingAsync();

@@ -1,11 +1,14 @@
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Scoring.Host;
 using Scoring.Testing;
-using Scoring.Transport.Client;
+using HealthClient = Grpc.Health.V1.Health.HealthClient;
+using IngestClient = Scoring.V1.Ingest.IngestClient;
+using ScoringClient = Scoring.V1.Scoring.ScoringClient;
 
 namespace Scoring.EndToEnd.Tests;
 
@@ -23,7 +26,17 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public int MetricsPort { get; private set; }
 
+    /// <summary>One h2c channel to the service, shared by the clients below (Grpc.Net.Client).</summary>
     public GrpcChannel Channel { get; private set; } = null!;
+
+    /// <summary>scoring.v1.Scoring on <see cref="Channel"/>.</summary>
+    public ScoringClient Scores { get; private set; } = null!;
+
+    /// <summary>scoring.v1.Ingest on <see cref="Channel"/>.</summary>
+    public IngestClient Ingest { get; private set; } = null!;
+
+    /// <summary>grpc.health.v1.Health on <see cref="Channel"/>.</summary>
+    public HealthClient Health { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
 
@@ -45,6 +58,9 @@ public sealed class ServiceFixture : IAsyncLifetime
         _app = BuildApp(settings);
         await _app.StartAsync();
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+        Scores = new ScoringClient(Channel);
+        Ingest = new IngestClient(Channel);
+        Health = new HealthClient(Channel);
     }
 
     /// <summary>Waits (generously) until health says SERVING, i.e. Redis is connected.</summary>
@@ -53,8 +69,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var status = (await Channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>(
-                "/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = "scoring.v1.Scoring" })).Status;
+            var status = (await Health.CheckAsync(new HealthCheckRequest { Service = "scoring.v1.Scoring" }, deadline: DateTime.UtcNow.AddSeconds(10))).Status;
             if (status == HealthCheckResponse.Types.ServingStatus.Serving)
             {
                 return;

@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Scoring.Features.Streams;
 using Scoring.Host.Serving;
 using Scoring.Redis;
+using Grpc.Net.Client;
 using Scoring.Testing;
-using Scoring.Transport;
-using Scoring.Transport.Client;
 using Scoring.V1;
+using IngestClient = Scoring.V1.Ingest.IngestClient;
+using ScoringClient = Scoring.V1.Scoring.ScoringClient;
 
 namespace Scoring.EndToEnd.Tests;
 
@@ -25,10 +26,8 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
         Assert.Equal(0, (await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, now))).Invalid);
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var byId = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
-        using var everyone = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { MinBand = RiskBand.High }, new CallOptions(CancellationToken: cancel.Token));
+        using var byId = pair.ScoresB.WatchRisk(new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, cancellationToken: cancel.Token);
+        using var everyone = pair.ScoresB.WatchRisk(new WatchRiskRequest { MinBand = RiskBand.High }, cancellationToken: cancel.Token);
         var initial = await WatchRiskTests.NextAsync(byId);
         Assert.Equal(RiskBand.Low, initial.Band);
         await WaitUntilWatchedAsync(pair.A);
@@ -53,8 +52,7 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
         await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, now));
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var byId = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+        using var byId = pair.ScoresB.WatchRisk(new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, cancellationToken: cancel.Token);
         Assert.Equal(RiskBand.Low, (await WatchRiskTests.NextAsync(byId)).Band);
         await WaitUntilWatchedAsync(pair.A);
 
@@ -76,8 +74,7 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
         await IngestOnAAsync([], IngestTests.Profile(id));
         await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, DateTimeOffset.UtcNow));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var byId = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+        using var byId = pair.ScoresB.WatchRisk(new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, cancellationToken: cancel.Token);
         Assert.Equal(RiskBand.Low, (await WatchRiskTests.NextAsync(byId)).Band);
 
         await AppendChangeAsync(id, version: 1000, RiskBand.Low, RiskBand.High, "newer");
@@ -99,10 +96,10 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
         var feed = quiet.Get<RiskChangeFeed>();
         const string id = "nobody-watches";
         var now = DateTimeOffset.UtcNow;
-        await IngestAsync(quiet.Channel, [], IngestTests.Profile(id));
-        await IngestAsync(quiet.Channel, WatchRiskTests.LapsedAndReturned(id, now));
+        await IngestAsync(quiet.Ingest, [], IngestTests.Profile(id));
+        await IngestAsync(quiet.Ingest, WatchRiskTests.LapsedAndReturned(id, now));
         var complaints = Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(id, $"quiet-{i}", now.AddMinutes(-10 + i), $"q{i}")).ToList();
-        Assert.Equal(4, (await IngestAsync(quiet.Channel, complaints)).Applied);
+        Assert.Equal(4, (await IngestAsync(quiet.Ingest, complaints)).Applied);
 
         Assert.False(feed.IsActive);
         Assert.Equal(0, feed.Published);
@@ -111,13 +108,12 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
 
         // The control: the same kind of change with a subscriber is written.
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var watch = quiet.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { MinBand = RiskBand.High }, new CallOptions(CancellationToken: cancel.Token));
+        using var watch = quiet.Scores.WatchRisk(new WatchRiskRequest { MinBand = RiskBand.High }, cancellationToken: cancel.Token);
         await WaitUntilWatchedAsync(quiet);
         const string other = "somebody-watches";
-        await IngestAsync(quiet.Channel, [], IngestTests.Profile(other));
-        await IngestAsync(quiet.Channel, WatchRiskTests.LapsedAndReturned(other, now));
-        await IngestAsync(quiet.Channel, Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(other, $"loud-{i}", now.AddMinutes(-10 + i), $"l{i}")));
+        await IngestAsync(quiet.Ingest, [], IngestTests.Profile(other));
+        await IngestAsync(quiet.Ingest, WatchRiskTests.LapsedAndReturned(other, now));
+        await IngestAsync(quiet.Ingest, Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(other, $"loud-{i}", now.AddMinutes(-10 + i), $"l{i}")));
         Assert.Equal(other, (await WatchRiskTests.NextAsync(watch)).CustomerId);
         Assert.True(await redis.StreamLengthAsync("risk:changes") > 0);
     }
@@ -156,16 +152,16 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
             new(RiskChangeFeed.TimeField, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
         ]);
 
-    private Task<IngestSummary> IngestOnAAsync(IEnumerable<Event> events, Profile? profile = null) => IngestAsync(pair.A.Channel, events, profile);
+    private Task<IngestSummary> IngestOnAAsync(IEnumerable<Event> events, Profile? profile = null) => IngestAsync(pair.A.Ingest, events, profile);
 
-    private static async Task<IngestSummary> IngestAsync(GrpcChannel channel, IEnumerable<Event> events, Profile? profile = null)
+    private static async Task<IngestSummary> IngestAsync(IngestClient ingest, IEnumerable<Event> events, Profile? profile = null)
     {
         if (profile is not null)
         {
-            await channel.UnaryAsync<UpsertProfileRequest, UpsertProfileResponse>("/scoring.v1.Ingest/UpsertProfile", new UpsertProfileRequest { Profile = profile });
+            await ingest.UpsertProfileAsync(new UpsertProfileRequest { Profile = profile }, deadline: DateTime.UtcNow.AddSeconds(30));
         }
 
-        using var call = channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents", new CallOptions(Deadline: DateTime.UtcNow.AddMinutes(1)));
+        using var call = ingest.IngestEvents(deadline: DateTime.UtcNow.AddMinutes(1));
         foreach (var e in events)
         {
             await call.RequestStream.WriteAsync(e);
@@ -183,7 +179,10 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
 
     public ServiceFixture A { get; } = new();
 
-    public GrpcChannel ChannelB { get; private set; } = null!;
+    private GrpcChannel _channelB = null!;
+
+    /// <summary>scoring.v1.Scoring on replica B.</summary>
+    public ScoringClient ScoresB { get; private set; } = null!;
 
     public RedisClient Redis { get; private set; } = null!;
 
@@ -203,7 +202,8 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
             ["Redis:Endpoint"] = A.Redis.Endpoint,
         });
         await _b.StartAsync();
-        ChannelB = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        _channelB = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        ScoresB = new ScoringClient(_channelB);
         await A.WaitServingAsync();
         Redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = A.Redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
     }
@@ -211,7 +211,7 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Redis.DisposeAsync();
-        ChannelB.Dispose();
+        _channelB.Dispose();
         await _b.StopAsync();
         await _b.DisposeAsync();
         await A.DisposeAsync();

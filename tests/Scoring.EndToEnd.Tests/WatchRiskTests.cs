@@ -1,6 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
-using Scoring.Transport;
-using Scoring.Transport.Client;
+using Grpc.Core;
 using Scoring.V1;
 
 namespace Scoring.EndToEnd.Tests;
@@ -23,10 +22,8 @@ public sealed class WatchRiskTests(PopulationFixture population)
         Assert.True(start.Churn.Band == RiskBand.Low, $"precondition: a customer who just used the card should be low risk, was {start.Churn.Band} at {start.Churn.Probability}");
 
         using var cancel = new CancellationTokenSource(Generous * 2);
-        using var byId = population.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
-        using var everyone = population.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { MinBand = RiskBand.High }, new CallOptions(CancellationToken: cancel.Token));
+        using var byId = population.Scores.WatchRisk(new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, cancellationToken: cancel.Token);
+        using var everyone = population.Scores.WatchRisk(new WatchRiskRequest { MinBand = RiskBand.High }, cancellationToken: cancel.Token);
 
         var initial = await NextAsync(byId);
         Assert.Equal(id, initial.CustomerId);
@@ -62,14 +59,13 @@ public sealed class WatchRiskTests(PopulationFixture population)
         await population.IngestAsync(LapsedAndReturned(id, now));
 
         using var cancel = new CancellationTokenSource(Generous * 2);
-        using var watch = population.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+        using var watch = population.Scores.WatchRisk(new WatchRiskRequest { CustomerIds = { id }, SendInitial = true }, cancellationToken: cancel.Token);
         var initial = await NextAsync(watch);
         Assert.Equal(RiskBand.Low, initial.Band);
 
         // An upstream system that keeps its stream open: the events are applied (and pushed) on the
         // service's flush interval, not when the stream ends.
-        using var ingest = population.Channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents", new CallOptions(CancellationToken: cancel.Token));
+        using var ingest = population.Ingest.IngestEvents(cancellationToken: cancel.Token);
         for (var i = 1; i <= 4; i++)
         {
             await ingest.RequestStream.WriteAsync(OpenComplaint(id, $"open-complaint-{i}", now.AddMinutes(-10 + i), $"o{i}", ContactTopic.Rates));
@@ -89,8 +85,7 @@ public sealed class WatchRiskTests(PopulationFixture population)
     [InlineData(new[] { "ok" }, 9, "min_band")]
     public async Task WatchRisk_WithABadRequest_IsInvalidArgumentNamingTheField(string[] ids, int minBand, string field)
     {
-        using var call = population.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { CustomerIds = { ids }, MinBand = (RiskBand)minBand }, new CallOptions(Deadline: DateTime.UtcNow.Add(Generous)));
+        using var call = population.Scores.WatchRisk(new WatchRiskRequest { CustomerIds = { ids }, MinBand = (RiskBand)minBand }, deadline: DateTime.UtcNow.Add(Generous));
         var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.StartsWith(field, ex.Status.Detail, StringComparison.Ordinal);
@@ -106,8 +101,7 @@ public sealed class WatchRiskTests(PopulationFixture population)
         Assert.Equal(0, (await population.IngestAsync(LapsedAndReturned(id, now))).Invalid);
 
         using var cancel = new CancellationTokenSource(Generous * 2);
-        using var watch = population.Channel.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk",
-            new WatchRiskRequest { CustomerIds = { id, sentinel }, SendInitial = true }, new CallOptions(CancellationToken: cancel.Token));
+        using var watch = population.Scores.WatchRisk(new WatchRiskRequest { CustomerIds = { id, sentinel }, SendInitial = true }, cancellationToken: cancel.Token);
 
         // The snapshot (of the known customer only) arrives once the subscription is registered.
         var initial = await NextAsync(watch);
@@ -155,7 +149,7 @@ public sealed class WatchRiskTests(PopulationFixture population)
         ServiceContact = new ServiceContact { ContactId = contactId, Kind = ContactKind.Complaint, Action = ContactAction.Opened, Topic = topic, Channel = Channel.CallCentre },
     };
 
-    internal static async Task<RiskUpdate> NextAsync(ServerStreamingCall<RiskUpdate> call)
+    internal static async Task<RiskUpdate> NextAsync(AsyncServerStreamingCall<RiskUpdate> call)
     {
         using var timeout = new CancellationTokenSource(Generous);
         Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the stream ended without an update");

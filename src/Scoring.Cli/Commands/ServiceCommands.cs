@@ -3,12 +3,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Scoring.Features.EventLog;
-using Scoring.Transport;
-using Scoring.Transport.Client;
 using Scoring.V1;
+using IngestClient = Scoring.V1.Ingest.IngestClient;
 using RpcChannel = Scoring.V1.Channel;
+using ScoringClient = Scoring.V1.Scoring.ScoringClient;
 
 namespace Scoring.Cli.Commands;
 
@@ -30,13 +32,15 @@ internal static class ServiceCommands
         var command = new Command("wait-healthy", "Wait until the service's gRPC health check answers SERVING.") { target, timeout };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (CreateChannel(parse.GetValue(target)!) is not { } channel)
+            var address = parse.GetValue(target)!;
+            if (CreateChannel(address) is not { } channel)
             {
                 return 2;
             }
 
             using (channel)
             {
+                var health = new Health.HealthClient(channel);
                 var limit = TimeSpan.FromSeconds(parse.GetValue(timeout));
                 var watch = Stopwatch.StartNew();
                 var last = "no answer";
@@ -44,24 +48,25 @@ internal static class ServiceCommands
                 {
                     try
                     {
-                        var status = (await channel.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", new HealthCheckRequest(),
-                            new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2), CancellationToken: cancellationToken))).Status;
+                        var status = (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken)).Status;
                         if (status == HealthCheckResponse.Types.ServingStatus.Serving)
                         {
-                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{channel.Address} is SERVING after {watch.Elapsed.TotalSeconds:0.0} s"));
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{address} is SERVING after {watch.Elapsed.TotalSeconds:0.0} s"));
                             return 0;
                         }
 
                         last = status.ToString();
                     }
-                    catch (Exception ex) when (ex is RpcException or HttpRequestException or IOException)
+                    catch (RpcException ex)
                     {
-                        last = ex.Message;
+                        // A refused or broken connection is a call status too (UNAVAILABLE), not an
+                        // HttpRequestException: https://grpc.github.io/grpc/core/md_doc_statuscodes.html
+                        last = $"{ex.StatusCode}: {ex.Status.Detail}";
                     }
 
                     if (watch.Elapsed >= limit)
                     {
-                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: {channel.Address} not SERVING after {limit.TotalSeconds:0} s (last: {last})"));
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: {address} not SERVING after {limit.TotalSeconds:0} s (last: {last})"));
                         return 1;
                     }
 
@@ -111,10 +116,11 @@ internal static class ServiceCommands
                 try
                 {
                     var watch = Stopwatch.StartNew();
-                    var (count, created) = await UpsertProfilesAsync(channel, profilesFile.FullName, cancellationToken).ConfigureAwait(false);
+                    var ingest = new IngestClient(channel);
+                    var (count, created) = await UpsertProfilesAsync(ingest, profilesFile.FullName, cancellationToken).ConfigureAwait(false);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profiles: {count:N0} upserted ({created:N0} new) in {watch.Elapsed.TotalSeconds:0.0} s"));
                     watch.Restart();
-                    var summary = await IngestEventsAsync(channel, eventsFile.FullName, chunkSize, streams, cancellationToken).ConfigureAwait(false);
+                    var summary = await IngestEventsAsync(ingest, eventsFile.FullName, chunkSize, streams, cancellationToken).ConfigureAwait(false);
                     Console.Write(FormatSummary(summary, watch.Elapsed));
                     return 0;
                 }
@@ -152,13 +158,13 @@ internal static class ServiceCommands
             {
                 try
                 {
-                    var answer = await channel.UnaryAsync<GetScoresRequest, CustomerScores>("/scoring.v1.Scoring/GetScores", new GetScoresRequest
+                    var answer = await new ScoringClient(channel).GetScoresAsync(new GetScoresRequest
                     {
                         CustomerId = parse.GetValue(customer)!,
                         Channel = requestChannel,
                         MaxOffers = parse.GetValue(maxOffers),
                         MaxReasons = parse.GetValue(maxReasons),
-                    }, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10), CancellationToken: cancellationToken)).ConfigureAwait(false);
+                    }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken).ConfigureAwait(false);
                     Console.Write(FormatScores(answer, requestChannel));
                     return 0;
                 }
@@ -243,13 +249,13 @@ internal static class ServiceCommands
         return text.ToString();
     }
 
-    private static async Task<(long Count, long Created)> UpsertProfilesAsync(GrpcChannel channel, string path, CancellationToken cancellationToken)
+    private static async Task<(long Count, long Created)> UpsertProfilesAsync(IngestClient ingest, string path, CancellationToken cancellationToken)
     {
         long count = 0, created = 0;
         await Parallel.ForEachAsync(EventLogReader.ReadProfiles(path), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (profile, ct) =>
         {
-            var response = await channel.UnaryAsync<UpsertProfileRequest, UpsertProfileResponse>("/scoring.v1.Ingest/UpsertProfile",
-                new UpsertProfileRequest { Profile = profile }, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(30), CancellationToken: ct)).ConfigureAwait(false);
+            var response = await ingest.UpsertProfileAsync(new UpsertProfileRequest { Profile = profile },
+                deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ConfigureAwait(false);
             Interlocked.Increment(ref count);
             if (response.Created)
             {
@@ -264,7 +270,7 @@ internal static class ServiceCommands
     /// <paramref name="chunk"/> events each. A customer is pinned to one stream, so each customer's
     /// events arrive in file order, as the lateness and dedupe rules assume.
     /// </summary>
-    private static async Task<IngestSummary> IngestEventsAsync(GrpcChannel channel, string path, int chunk, int streams, CancellationToken cancellationToken)
+    private static async Task<IngestSummary> IngestEventsAsync(IngestClient ingest, string path, int chunk, int streams, CancellationToken cancellationToken)
     {
         var queues = new Channel<Event>[streams];
         var workers = new Task<IngestSummary>[streams];
@@ -272,7 +278,7 @@ internal static class ServiceCommands
         {
             queues[i] = System.Threading.Channels.Channel.CreateBounded<Event>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
             var queue = queues[i].Reader;
-            workers[i] = Task.Run(() => StreamAsync(channel, queue, chunk, cancellationToken), cancellationToken);
+            workers[i] = Task.Run(() => StreamAsync(ingest, queue, chunk, cancellationToken), cancellationToken);
         }
 
         try
@@ -300,12 +306,12 @@ internal static class ServiceCommands
         return total;
     }
 
-    private static async Task<IngestSummary> StreamAsync(GrpcChannel channel, ChannelReader<Event> queue, int chunk, CancellationToken cancellationToken)
+    private static async Task<IngestSummary> StreamAsync(IngestClient ingest, ChannelReader<Event> queue, int chunk, CancellationToken cancellationToken)
     {
         var total = new IngestSummary();
         while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            using var call = channel.ClientStreaming<Event, IngestSummary>("/scoring.v1.Ingest/IngestEvents", new CallOptions(CancellationToken: cancellationToken));
+            using var call = ingest.IngestEvents(cancellationToken: cancellationToken);
             var sent = 0;
             while (sent < chunk && await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -331,6 +337,8 @@ internal static class ServiceCommands
             return null;
         }
 
+        // http:// is h2c with prior knowledge and https:// negotiates h2 by ALPN; Grpc.Net.Client
+        // sends HTTP/2 either way (https://learn.microsoft.com/aspnet/core/grpc/troubleshoot#call-insecure-grpc-services-with-net-core-client).
         return GrpcChannel.ForAddress(uri);
     }
 
