@@ -25,6 +25,8 @@ have_py grpc || need+=(python3-grpcio)
 have_py google.protobuf || need+=(python3-protobuf)
 have_py xgboost || need+=(python3-xgboost)
 have_py numpy || need+=(python3-numpy)
+# Evaluation reports draw their charts with PIL (src/Scoring.Cli/Training/ChartRenderer.cs).
+have_py PIL.ImageDraw || need+=(python3-pil)
 
 if [ ${#need[@]} -gt 0 ]; then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
