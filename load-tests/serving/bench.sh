@@ -38,7 +38,7 @@ start=$(date -u -d "$(date -u +%F) -12 months" +%F)
 echo "== generate ($customers customers, 12 months)"
 $cli generate --customers "$customers" --months 12 --start "$start" --seed 7 --out "$work/pop" >/dev/null
 
-Endpoints__Grpc="127.0.0.1:$grpc_port" Endpoints__Metrics="127.0.0.1:$metrics_port" Redis__Endpoint="127.0.0.1:$redis_port" \
+Endpoints__Grpc="127.0.0.1:$grpc_port" Endpoints__Metrics="127.0.0.1:$metrics_port" Endpoints__Http= Redis__Endpoint="127.0.0.1:$redis_port" \
   Logging__LogLevel__Default=Warning dotnet src/Scoring.Host/bin/Release/net10.0/Scoring.Host.dll &
 host_pid=$!
 target="http://127.0.0.1:$grpc_port"

@@ -49,7 +49,7 @@ results=()
 for r in $(seq 1 "$rounds"); do
   for mode in none watched; do
     redis-cli -p "$redis_port" flushall >/dev/null
-    Endpoints__Grpc="127.0.0.1:$grpc_port" Endpoints__Metrics="127.0.0.1:$metrics_port" Redis__Endpoint="127.0.0.1:$redis_port" \
+    Endpoints__Grpc="127.0.0.1:$grpc_port" Endpoints__Metrics="127.0.0.1:$metrics_port" Endpoints__Http= Redis__Endpoint="127.0.0.1:$redis_port" \
       Logging__LogLevel__Default=Warning dotnet src/Scoring.Host/bin/Release/net10.0/Scoring.Host.dll &
     host_pid=$!
     $cli wait-healthy --target "$target" --timeout 120 >/dev/null

@@ -27,6 +27,7 @@ public sealed class HostProcessTests
             {
                 ["Endpoints__Grpc"] = $"127.0.0.1:{grpcPort}",
                 ["Endpoints__Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+                ["Endpoints__Http"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
                 ["Redis__Endpoint"] = redis.Endpoint,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             },

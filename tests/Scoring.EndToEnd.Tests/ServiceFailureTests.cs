@@ -87,6 +87,7 @@ public sealed class ServiceFailureTests(ServiceFixture service)
             {
                 ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
                 ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+                ["Endpoints:Http"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
                 ["Redis:Endpoint"] = service.Redis.Endpoint,
                 ["Models:Directory"] = models,
             });
@@ -110,6 +111,7 @@ public sealed class ServiceFailureTests(ServiceFixture service)
             {
                 ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
                 ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+                ["Endpoints:Http"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
                 ["Redis:Endpoint"] = service.Redis.Endpoint,
                 ["Models:Directory"] = empty.FullName,
             });

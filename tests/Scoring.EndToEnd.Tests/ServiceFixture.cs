@@ -26,6 +26,9 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public int MetricsPort { get; private set; }
 
+    /// <summary>The HTTP/1.1 port for gRPC-Web and HTTP/JSON.</summary>
+    public int HttpPort { get; private set; }
+
     /// <summary>One h2c channel to the service, shared by the clients below (Grpc.Net.Client).</summary>
     public GrpcChannel Channel { get; private set; } = null!;
 
@@ -49,10 +52,12 @@ public sealed class ServiceFixture : IAsyncLifetime
         Redis = await RedisServer.StartAsync(redisOptions);
         GrpcPort = TestPorts.GetFreeTcpPort();
         MetricsPort = TestPorts.GetFreeTcpPort();
+        HttpPort = TestPorts.GetFreeTcpPort();
         var settings = new Dictionary<string, string?>(extraSettings)
         {
             ["Endpoints:Grpc"] = $"127.0.0.1:{GrpcPort}",
             ["Endpoints:Metrics"] = $"127.0.0.1:{MetricsPort}",
+            ["Endpoints:Http"] = $"127.0.0.1:{HttpPort}",
             ["Redis:Endpoint"] = Redis.Endpoint,
         };
         _app = BuildApp(settings);

@@ -98,6 +98,7 @@ public sealed class StreamIngestionTests : IAsyncLifetime
         {
             ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
             ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Endpoints:Http"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
             ["Redis:Endpoint"] = _service.Redis.Endpoint,
             ["Ingestion:Stream:Enabled"] = "true",
             ["Ingestion:Stream:BatchSize"] = "0",

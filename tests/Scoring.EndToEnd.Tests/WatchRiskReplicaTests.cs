@@ -125,6 +125,7 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
         {
             ["Endpoints:Grpc"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
             ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Endpoints:Http"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
             ["Redis:Endpoint"] = pair.A.Redis.Endpoint,
             ["Watch:MaxLength"] = "10",
         });
@@ -199,6 +200,7 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
         {
             ["Endpoints:Grpc"] = $"127.0.0.1:{port}",
             ["Endpoints:Metrics"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
+            ["Endpoints:Http"] = $"127.0.0.1:{TestPorts.GetFreeTcpPort()}",
             ["Redis:Endpoint"] = A.Redis.Endpoint,
         });
         await _b.StartAsync();

@@ -15,8 +15,9 @@ namespace Scoring.Host.Metrics;
 /// </summary>
 internal sealed class GrpcServerMetrics : Interceptor
 {
-    private static readonly string[] StartedLabels = ["grpc_type", "grpc_service", "grpc_method"];
-    private static readonly string[] HandledLabels = ["grpc_type", "grpc_service", "grpc_method", "grpc_code"];
+    // In name order, as the exposition always wrote them (prometheus-net keeps declaration order).
+    private static readonly string[] StartedLabels = ["grpc_method", "grpc_service", "grpc_type"];
+    private static readonly string[] HandledLabels = ["grpc_code", "grpc_method", "grpc_service", "grpc_type"];
 
     // Series appear when first recorded (SuppressInitialValue), not as zeros for all 17 codes.
     private static readonly Counter Started = Prometheus.Metrics.CreateCounter(
@@ -154,11 +155,11 @@ internal sealed class GrpcServerMetrics : Interceptor
 
         public MethodSeries(string type, string service, string method)
         {
-            _started = Started.WithLabels(type, service, method);
+            _started = Started.WithLabels(method, service, type);
             for (var code = 0; code < _handled.Length; code++)
             {
-                _handled[code] = HandledTotal.WithLabels(type, service, method, ToLabel((StatusCode)code));
-                _handling[code] = Handling.WithLabels(type, service, method, ToLabel((StatusCode)code));
+                _handled[code] = HandledTotal.WithLabels(ToLabel((StatusCode)code), method, service, type);
+                _handling[code] = Handling.WithLabels(ToLabel((StatusCode)code), method, service, type);
             }
         }
 
