@@ -21,6 +21,12 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public GrpcChannel Channel => Service.Channel;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<object>>> _once = new();
+
+    /// <summary>Runs <paramref name="run"/> once per fixture (e.g. one grpcio script run that several tests read).</summary>
+    public async Task<T> OnceAsync<T>(string key, Func<Task<T>> run) where T : notnull =>
+        (T)await _once.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await run())).Value;
+
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync(new RedisServerOptions { EnableDebugCommand = true });
