@@ -70,6 +70,20 @@ public sealed class RawHttp2Tests(ServiceFixture fixture) : IDisposable
     }
 
     [Theory]
+    [InlineData("scoring.internal")]
+    [InlineData("scoring.internal:443")]
+    [InlineData("localhost")]
+    public async Task GetScores_WithAuthorityNotNamingTheListenPort_IsServed(string authority)
+    {
+        // Proxies and ingresses forward the caller's :authority (RFC 9113 8.3.1), which names
+        // their own host and port, not the port this replica listens on.
+        var r = await _wire.PostAsync(GetScores, GrpcWire.Frame(Seeded()), ("Host", authority));
+
+        Assert.True(r.GrpcStatus == "0", r.ToString());
+        Assert.Equal(ServiceFixture.CustomerId, r.Message(CustomerScores.Parser).CustomerId);
+    }
+
+    [Theory]
     [InlineData("application/grpc+proto")]
     [InlineData("APPLICATION/GRPC")]
     [InlineData("application/grpc;charset=utf-8")]
