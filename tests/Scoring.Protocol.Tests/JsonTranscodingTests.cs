@@ -50,14 +50,15 @@ public sealed class JsonTranscodingTests(ServiceFixture fixture)
     }
 
     [Fact]
-    public async Task GetScores_AsHttpGetWithUnknownChannelName_Returns400NamingTheField()
+    public async Task GetScores_AsHttpGetWithUnknownChannelName_Returns400NamingTheValue()
     {
         var (status, _, body) = await Tools.CurlAsync("GET", Url($"/v1/customers/{ServiceFixture.CustomerId}/scores?channel=CHANNEL_PIGEON"));
 
         Assert.True(status == 400, Encoding.UTF8.GetString(body));
         var json = Json(body);
         Assert.Equal(3, json.GetProperty("code").GetInt32());
-        Assert.Contains("channel", json.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+        // The library's message names the value and the enum type, not the field.
+        Assert.Equal("Invalid value 'CHANNEL_PIGEON' for enum type Channel.", json.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class RawHttp2Tests(ServiceFixture fixture) : IDisposable
 
         Assert.Equal(415, r.HttpStatus);
         Assert.Equal("13", r.GrpcStatus);
-        Assert.Contains(contentType, r.GrpcMessage, StringComparison.Ordinal);
+        Assert.Equal($"Content-Type '{contentType}' is not supported.", r.GrpcMessage);
         await AssertStillServingAsync(_wire);
     }
 
@@ -104,6 +104,7 @@ public sealed class RawHttp2Tests(ServiceFixture fixture) : IDisposable
         Assert.Equal(426, r.HttpStatus);
         Assert.Equal("13", r.GrpcStatus);
         Assert.Equal("Request protocol 'HTTP/1.1' is not supported.", r.GrpcMessage);
+        Assert.Equal("HTTP/2", r.Headers.GetValueOrDefault("upgrade"));
     }
 
     [Theory]
