@@ -118,14 +118,15 @@ public sealed class DroppedConnectionTests(ServiceFixture fixture)
         // Wait until every started call has been counted as handled.
         var started = MetricsText.Started("unary", "scoring.v1.Scoring", "GetScores");
         var handled = Codes.Select(c => (Code: c, Series: MetricsText.Handled("unary", "scoring.v1.Scoring", "GetScores", c))).ToArray();
-        string after;
+        double Pending(string text) => MetricsText.Value(text, started) - MetricsText.Value(before, started)
+            - handled.Sum(h => MetricsText.Value(text, h.Series) - MetricsText.Value(before, h.Series));
         var until = DateTime.UtcNow.AddSeconds(30);
-        do
+        var after = await MetricsText.ScrapeAsync(fixture.Service);
+        while (Pending(after) > 0 && DateTime.UtcNow < until)
         {
+            await Task.Delay(50);
             after = await MetricsText.ScrapeAsync(fixture.Service);
         }
-        while (handled.Sum(h => MetricsText.Value(after, h.Series) - MetricsText.Value(before, h.Series)) < MetricsText.Value(after, started) - MetricsText.Value(before, started)
-            && DateTime.UtcNow < until && await Task.Delay(50).ContinueWith(_ => true));
 
         var byCode = handled.ToDictionary(h => h.Code, h => MetricsText.Value(after, h.Series) - MetricsText.Value(before, h.Series));
         var summary = string.Join(", ", byCode.Where(p => p.Value > 0));

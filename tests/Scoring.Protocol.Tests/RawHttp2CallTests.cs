@@ -126,14 +126,18 @@ public sealed class RawHttp2CallTests(ServiceFixture fixture) : IDisposable
     {
         // ScoringService.StoreDeadline gives up on the store shortly before the caller's deadline
         // (UNAVAILABLE); the library's own deadline gives DEADLINE_EXCEEDED. Either is a promise kept.
-        using (var sleeping = await RedisCommands.SleepAsync(fixture.Redis, TimeSpan.FromSeconds(2)))
+        RawResponse r;
+        var attempt = 0;
+        do
         {
-            var r = await _wire.PostAsync(GetScores, GrpcWire.Frame(Seeded()), ("grpc-timeout", "300m"));
-
-            Assert.True(r.GrpcStatus is "4" or "14", r.ToString());
+            // Should the read reach Redis before the sleep began (an OK answer), sleep again.
+            using var sleeping = await RedisCommands.SleepAsync(fixture.Redis, TimeSpan.FromSeconds(2));
+            r = await _wire.PostAsync(GetScores, GrpcWire.Frame(Seeded()), ("grpc-timeout", "300m"));
             Assert.Equal("+OK", await sleeping.Finished.WaitAsync(TimeSpan.FromSeconds(30)));
         }
+        while (r.GrpcStatus == "0" && ++attempt < 3);
 
+        Assert.True(r.GrpcStatus is "4" or "14", r.ToString());
         await AssertEventuallyServingAsync();
     }
 
@@ -165,12 +169,12 @@ public sealed class RawHttp2CallTests(ServiceFixture fixture) : IDisposable
     private async Task AssertEventuallyServingAsync()
     {
         var until = DateTime.UtcNow.AddSeconds(30);
-        RawResponse r;
-        do
+        var r = await _wire.PostAsync(GetScores, GrpcWire.Frame(Seeded()));
+        while (r.GrpcStatus != "0" && DateTime.UtcNow < until)
         {
+            await Task.Delay(50);
             r = await _wire.PostAsync(GetScores, GrpcWire.Frame(Seeded()));
         }
-        while (r.GrpcStatus != "0" && DateTime.UtcNow < until && await Task.Delay(50).ContinueWith(_ => true));
 
         Assert.True(r.GrpcStatus == "0", r.ToString());
     }

@@ -96,7 +96,7 @@ def server_stream_then_cancel():
 call("server_stream", server_stream_then_cancel)
 
 
-def deadline():
+def slow_call():
     # DEBUG SLEEP makes Redis answer nothing for 2 s; the call must end by its 0.5 s deadline.
     host, port = redis_address.rsplit(":", 1)
     redis = socket.create_connection((host, int(port)))
@@ -112,6 +112,15 @@ def deadline():
         return outcome
     finally:
         redis.close()
+
+
+def deadline():
+    # Should the read reach Redis before the sleep began (an OK answer), sleep again.
+    for _ in range(3):
+        outcome = slow_call()
+        if outcome["code"] != "OK":
+            break
+    return outcome
 
 
 call("deadline", deadline)
