@@ -141,24 +141,14 @@ public static class HostingExtensions
         // gRPC-Web for every service: browsers and HTTP/1.1-only proxies.
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
 
-        var grpcPorts = GrpcPorts(endpoints);
-        app.MapGrpcService<ScoringService>().RequireHost(grpcPorts);
-        app.MapGrpcService<IngestService>().RequireHost(grpcPorts);
-        app.MapGrpcHealthChecksService().RequireHost(grpcPorts);
-        app.MapGrpcReflectionService().RequireHost(grpcPorts);
+        // Not RequireHost: it matches the Host/:authority header, which behind a proxy names the
+        // proxy's host and port (404 for every call); the branch above already keeps the metrics
+        // port to /metrics by the connection's local port.
+        app.MapGrpcService<ScoringService>();
+        app.MapGrpcService<IngestService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         return app;
-    }
-
-    /// <summary>Host patterns for the gRPC and HTTP ports, so the metrics port serves nothing else.</summary>
-    private static string[] GrpcPorts(EndpointsOptions endpoints)
-    {
-        var ports = new List<string> { "*:" + IPEndPoint.Parse(endpoints.Grpc).Port };
-        if (!string.IsNullOrEmpty(endpoints.Http))
-        {
-            ports.Add("*:" + IPEndPoint.Parse(endpoints.Http).Port);
-        }
-
-        return [.. ports];
     }
 
     /// <summary>

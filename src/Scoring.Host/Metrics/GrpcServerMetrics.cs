@@ -137,6 +137,8 @@ internal sealed class GrpcServerMetrics : Interceptor
     /// <summary>
     /// The status the caller receives: OK, the RpcException's code, CANCELLED or
     /// DEADLINE_EXCEEDED when the call's token ended it, else UNKNOWN (what the library sends).
+    /// An IOException is the request stream broken by the caller (reset or closed connection):
+    /// Kestrel fails the read before it signals the call's token, so it counts as CANCELLED too.
     /// </summary>
     private static StatusCode StatusOf(ServerCallContext context, Exception? ex) => ex switch
     {
@@ -144,6 +146,7 @@ internal sealed class GrpcServerMetrics : Interceptor
         RpcException rpc => rpc.StatusCode,
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled,
+        IOException => context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled,
         _ => StatusCode.Unknown,
     };
 

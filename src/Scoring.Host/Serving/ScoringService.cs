@@ -16,6 +16,12 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
     /// <summary>Share of the caller's remaining deadline kept back to answer UNAVAILABLE in time.</summary>
     private static readonly TimeSpan MinDeadlineMargin = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// CancelAfter takes at most uint.MaxValue - 1 ms (about 49.7 days); grpc-timeout allows up
+    /// to 99999999 hours, so a longer deadline must not reach it (it threw, and the call failed UNKNOWN).
+    /// </summary>
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(49);
+
     public override async Task<CustomerScores> GetScores(GetScoresRequest request, ServerCallContext context)
     {
         var parts = ScoreRequest.Parse(request.Channel, request.Include, request.MaxOffers, request.MaxReasons);
@@ -193,14 +199,15 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
     /// <summary>Cancels feature-store reads early enough to answer UNAVAILABLE before the caller's deadline.</summary>
     private static StoreGuard StoreDeadline(ServerCallContext context)
     {
-        if (context.Deadline == DateTime.MaxValue)
+        var remaining = context.Deadline - DateTime.UtcNow;
+        if (context.Deadline == DateTime.MaxValue || remaining > MaxTimerDelay)
         {
-            // No deadline: the caller's own cancellation, and Redis's command timeout, bound the read.
+            // No deadline (or one further away than a timer can wait): the caller's own
+            // cancellation, and Redis's command timeout, bound the read.
             return new StoreGuard(null, context.CancellationToken);
         }
 
         var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        var remaining = context.Deadline - DateTime.UtcNow;
         var margin = TimeSpan.FromTicks(Math.Max(MinDeadlineMargin.Ticks, remaining.Ticks / 10));
         cts.CancelAfter(remaining > margin ? remaining - margin : TimeSpan.Zero);
         return new StoreGuard(cts, cts.Token);
