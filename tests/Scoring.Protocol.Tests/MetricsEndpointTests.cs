@@ -42,7 +42,7 @@ public sealed class MetricsEndpointTests(ServiceFixture fixture) : IDisposable
         Assert.True(MetricsText.Value(text, MetricsText.Started("unary", "scoring.v1.Scoring", "GetScores")) >= 2, text);
         Assert.True(MetricsText.Value(text, MetricsText.Handled("unary", "scoring.v1.Scoring", "GetScores", "OK")) >= 1, text);
         Assert.True(MetricsText.Value(text, MetricsText.Handled("unary", "scoring.v1.Scoring", "GetScores", "NotFound")) >= 1, text);
-        Assert.Contains("\ngrpc_server_handling_seconds_bucket{grpc_type=\"unary\",grpc_service=\"scoring.v1.Scoring\",grpc_method=\"GetScores\",grpc_code=\"OK\",le=\"+Inf\"} ", text, StringComparison.Ordinal);
+        Assert.Contains("\ngrpc_server_handling_seconds_bucket{grpc_code=\"OK\",grpc_method=\"GetScores\",grpc_service=\"scoring.v1.Scoring\",grpc_type=\"unary\",le=\"+Inf\"} ", text, StringComparison.Ordinal);
         Assert.Contains("\n# TYPE grpc_server_handling_seconds histogram\n", text, StringComparison.Ordinal);
         Assert.Contains("\nprocess_resident_memory_bytes ", text, StringComparison.Ordinal);
         Assert.Contains("\nprocess_open_fds ", text, StringComparison.Ordinal);

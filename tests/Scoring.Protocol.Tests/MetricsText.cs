@@ -31,10 +31,10 @@ public static class MetricsText
 
     /// <summary>grpc_server_handled_total of one method and code, labels in prometheus-net's order.</summary>
     public static string Handled(string type, string service, string method, string code) =>
-        $"grpc_server_handled_total{{grpc_type=\"{type}\",grpc_service=\"{service}\",grpc_method=\"{method}\",grpc_code=\"{code}\"}}";
+        $"grpc_server_handled_total{{grpc_code=\"{code}\",grpc_method=\"{method}\",grpc_service=\"{service}\",grpc_type=\"{type}\"}}";
 
     public static string Started(string type, string service, string method) =>
-        $"grpc_server_started_total{{grpc_type=\"{type}\",grpc_service=\"{service}\",grpc_method=\"{method}\"}}";
+        $"grpc_server_started_total{{grpc_method=\"{method}\",grpc_service=\"{service}\",grpc_type=\"{type}\"}}";
 
     /// <summary>Polls /metrics until <paramref name="series"/> reaches <paramref name="atLeast"/>; returns the last scrape.</summary>
     public static async Task<string> WaitForAsync(ServiceHost service, string series, double atLeast, TimeSpan? within = null)
