@@ -9,7 +9,6 @@ using Scoring.Host.Ingestion;
 using Scoring.Host.Models;
 using Scoring.Host.Serving;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Scoring.Redis;
 using Scoring.Transport;
 using Scoring.Transport.Health;
 using Scoring.Transport.Metrics;
@@ -90,7 +89,7 @@ public static class HostingExtensions
     public static WebApplication MapScoring(this WebApplication app)
     {
         var endpoints = app.Services.GetRequiredService<IOptions<EndpointsOptions>>().Value;
-        app.MapPrometheusMetrics(IPEndPoint.Parse(endpoints.Metrics).Port);
+        app.MapScoringMetrics(IPEndPoint.Parse(endpoints.Metrics).Port); // interim: exporter + prometheus-net ingest_* (Infrastructure/MetricsBridge.cs)
         app.MapGrpcHealth();
         IngestService.Map(app);
         ScoringService.Map(app);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Scoring.Features;
 using Scoring.Features.Streams;
 using Scoring.Host.Infrastructure;
-using Scoring.Redis;
+using StackExchange.Redis;
 using Scoring.Testing;
 using Scoring.V1;
 
@@ -18,7 +18,8 @@ public sealed class StreamIngestionTests : IAsyncLifetime
     private const string Stream = "events:in";
     private const string DeadLetters = "events:in:dead";
     private readonly ServiceFixture _service = new();
-    private RedisClient _producer = null!;
+    private ConnectionMultiplexer _mux = null!;
+    private IDatabase _producer = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,16 +27,17 @@ public sealed class StreamIngestionTests : IAsyncLifetime
         {
             ["Ingestion:Stream:Enabled"] = "true",
             ["Ingestion:Stream:ConsumerName"] = "e2e-replica-1",
-            ["Ingestion:Stream:Block"] = "00:00:00.200",
+            ["Ingestion:Stream:MaxPollDelay"] = "00:00:00.020",
             ["Ingestion:Stream:MetricsInterval"] = "00:00:00.200",
         });
         await _service.WaitServingAsync();
-        _producer = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = _service.Redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
+        _mux = await RedisConnections.ConnectAsync(_service.Redis.Endpoint);
+        _producer = _mux.GetDatabase();
     }
 
     public async Task DisposeAsync()
     {
-        await _producer.DisposeAsync();
+        await _mux.DisposeAsync();
         await _service.DisposeAsync();
     }
 
@@ -49,17 +51,17 @@ public sealed class StreamIngestionTests : IAsyncLifetime
         var publisher = new StreamEventPublisher(_producer, Stream);
         await publisher.PublishAsync(events);
         await publisher.PublishAsync(events[0].Clone()); // a re-delivery by the producer
-        await _producer.StreamAddAsync(Stream, [new(StreamEntryFormat.EventField, "not an event"u8.ToArray())]);
+        await _producer.StreamAddAsync(Stream, StreamEntryFormat.EventField, "not an event"u8.ToArray());
 
         // The consumer creates its group when it first runs, which on a busy machine can be
         // after the events above were published (it starts from "0", so it still reads them).
         await WaitUntilAsync(async () =>
         {
-            var groups = await _producer.StreamGroupsInfoAsync(Stream);
-            return groups is [{ Lag: 0, Pending: 0 }];
+            var groups = await _producer.StreamGroupInfoAsync(Stream);
+            return groups is [{ Lag: 0, PendingMessageCount: 0 }];
         }, "the group drained (lag and pending 0)");
 
-        var group = Assert.Single(await _producer.StreamGroupsInfoAsync(Stream));
+        var group = Assert.Single(await _producer.StreamGroupInfoAsync(Stream));
         Assert.Equal("scoring", group.Name);
         Assert.Equal(1, await _producer.StreamLengthAsync(DeadLetters));
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Scoring.Features.Streams;
 using Scoring.Host.Serving;
-using Scoring.Redis;
+using StackExchange.Redis;
 using Scoring.Testing;
 using Scoring.Transport;
 using Scoring.Transport.Client;
@@ -106,8 +106,9 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
 
         Assert.False(feed.IsActive);
         Assert.Equal(0, feed.Published);
-        await using var redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = quiet.Redis.Endpoint });
-        Assert.Equal(0, await redis.ExistsAsync(["risk:changes"]));
+        await using var mux = await RedisConnections.ConnectAsync(quiet.Redis.Endpoint);
+        var redis = mux.GetDatabase();
+        Assert.False(await redis.KeyExistsAsync("risk:changes"));
 
         // The control: the same kind of change with a subscriber is written.
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
@@ -151,9 +152,9 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
     private async Task AppendChangeAsync(string id, long version, RiskBand previous, RiskBand band, string cause) =>
         await pair.Redis.StreamAddAsync("risk:changes",
         [
-            new(RiskChangeFeed.CustomerField, id), new(RiskChangeFeed.VersionField, version), new(RiskChangeFeed.PreviousField, (long)previous),
-            new(RiskChangeFeed.BandField, (long)band), new(RiskChangeFeed.ProbabilityField, "0.5"), new(RiskChangeFeed.CauseField, cause),
-            new(RiskChangeFeed.TimeField, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
+            new NameValueEntry(RiskChangeFeed.CustomerField, id), new NameValueEntry(RiskChangeFeed.VersionField, version), new NameValueEntry(RiskChangeFeed.PreviousField, (long)previous),
+            new NameValueEntry(RiskChangeFeed.BandField, (long)band), new NameValueEntry(RiskChangeFeed.ProbabilityField, "0.5"), new NameValueEntry(RiskChangeFeed.CauseField, cause),
+            new NameValueEntry(RiskChangeFeed.TimeField, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
         ]);
 
     private Task<IngestSummary> IngestOnAAsync(IEnumerable<Event> events, Profile? profile = null) => IngestAsync(pair.A.Channel, events, profile);
@@ -185,7 +186,9 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
 
     public GrpcChannel ChannelB { get; private set; } = null!;
 
-    public RedisClient Redis { get; private set; } = null!;
+    private ConnectionMultiplexer _mux = null!;
+
+    public IDatabase Redis { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -193,7 +196,7 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
         {
             ["Ingestion:Stream:Enabled"] = "true",
             ["Ingestion:Stream:ConsumerName"] = "replica-a",
-            ["Ingestion:Stream:Block"] = "00:00:00.200",
+            ["Ingestion:Stream:MaxPollDelay"] = "00:00:00.020",
         });
         var port = TestPorts.GetFreeTcpPort();
         _b = ServiceFixture.BuildApp(new Dictionary<string, string?>
@@ -205,12 +208,13 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
         await _b.StartAsync();
         ChannelB = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         await A.WaitServingAsync();
-        Redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = A.Redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
+        _mux = await RedisConnections.ConnectAsync(A.Redis.Endpoint);
+        Redis = _mux.GetDatabase();
     }
 
     public async Task DisposeAsync()
     {
-        await Redis.DisposeAsync();
+        await _mux.DisposeAsync();
         ChannelB.Dispose();
         await _b.StopAsync();
         await _b.DisposeAsync();
