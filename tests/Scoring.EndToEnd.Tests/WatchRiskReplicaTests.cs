@@ -14,8 +14,43 @@ namespace Scoring.EndToEnd.Tests;
 /// events stored by replica A (IngestEvents, or its Redis Streams consumer) reach a subscriber
 /// connected to replica B through the shared changes stream.
 /// </summary>
-public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixture<ReplicaPairFixture>
+public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ReplicaPairFixture>
 {
+    [Fact]
+    public async Task WatchRisk_OnReplicaB_PushesEachChangeStoredOnAAndReportsTheDelay()
+    {
+        // Writes the delay from the band change's commit (changed_at, stamped by replica A just
+        // before its XADD + PUBLISH) to the push arriving from replica B; load-tests/RESULTS.md
+        // quotes it. Not asserted: timings depend on the machine.
+        const int Customers = 20;
+        var now = DateTimeOffset.UtcNow;
+        var ids = Enumerable.Range(0, Customers).Select(i => $"replica-delay-{i}").ToArray();
+        foreach (var id in ids)
+        {
+            await IngestOnAAsync([], IngestTests.Profile(id));
+            await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, now));
+        }
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var request = new WatchRiskRequest();
+        request.CustomerIds.Add(ids);
+        using var watch = pair.ChannelB.ServerStreaming<WatchRiskRequest, RiskUpdate>("/scoring.v1.Scoring/WatchRisk", request, new CallOptions(CancellationToken: cancel.Token));
+        await WaitUntilWatchedAsync(pair.A);
+
+        var delays = new List<double>(Customers);
+        foreach (var id in ids)
+        {
+            var complaints = Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(id, $"{id}-complaint-{i}", now.AddMinutes(-10 + i), $"d{i}")).ToList();
+            await IngestOnAAsync(complaints);
+            var pushed = await WatchRiskTests.NextAsync(watch);
+            delays.Add((DateTime.UtcNow - pushed.ChangedAt.ToDateTime()).TotalMilliseconds);
+            Assert.Equal(id, pushed.CustomerId);
+        }
+
+        delays.Sort();
+        output.WriteLine(FormattableString.Invariant($"WATCHRISK DELAY commit on A -> push from B, {Customers} changes: p50 {delays[Customers / 2]:0.0} ms, max {delays[^1]:0.0} ms, min {delays[0]:0.0} ms"));
+    }
+
     [Fact]
     public async Task WatchRisk_OnReplicaB_HearsOfEventsStoredByReplicaA()
     {
