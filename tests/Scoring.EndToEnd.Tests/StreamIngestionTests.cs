@@ -13,6 +13,8 @@ namespace Scoring.EndToEnd.Tests;
 /// redis-server, the real host with the consumer enabled, events published by a producer.
 /// The consumer's own semantics (claims, retries, crash) are tested in Scoring.Features.Tests.
 /// </summary>
+// One collection with the other in-process stream consumers: the prometheus-net counters are process-wide.
+[Collection("stream consumers")]
 public sealed class StreamIngestionTests : IAsyncLifetime
 {
     private const string Stream = "events:in";
@@ -48,6 +50,13 @@ public sealed class StreamIngestionTests : IAsyncLifetime
         var events = Enumerable.Range(0, 40)
             .Select(i => IngestTests.Purchase($"stream-c{i % 4}", $"stream-e{i}", day.AddMinutes(i), 10 + i))
             .ToList();
+        // The prometheus-net counters are process-wide (other tests' in-process replicas consume
+        // streams too): what this test counts is the increase from here.
+        using var http = new HttpClient();
+        var metricsUrl = $"http://127.0.0.1:{_service.MetricsPort}/metrics";
+        var before = await http.GetStringAsync(metricsUrl);
+        string Series(string result, double increase) =>
+            FormattableString.Invariant($"ingest_events_total{{result=\"{result}\",source=\"stream\"}} {Sample(before, result) + increase}");
         var publisher = new StreamEventPublisher(_producer, Stream);
         await publisher.PublishAsync(events);
         await publisher.PublishAsync(events[0].Clone()); // a re-delivery by the producer
@@ -77,19 +86,18 @@ public sealed class StreamIngestionTests : IAsyncLifetime
         // The lag gauge is refreshed from XINFO every MetricsInterval (200 ms here), so it may
         // trail the drained group for a moment; a dead letter is counted when the script that
         // moves (and acknowledges) it has returned, so its counter may trail too.
-        using var http = new HttpClient();
         const string drainedLag = "ingest_stream_lag{group=\"scoring\",stream=\"events:in\"} 0";
-        const string deadLettered = "ingest_events_total{result=\"dead_lettered\",source=\"stream\"} 1";
+        var deadLettered = Series("dead_lettered", 1);
         var text = "";
         await WaitUntilAsync(async () =>
         {
-            text = await http.GetStringAsync($"http://127.0.0.1:{_service.MetricsPort}/metrics");
+            text = await http.GetStringAsync(metricsUrl);
             return text.Contains(drainedLag, StringComparison.Ordinal) && text.Contains(deadLettered, StringComparison.Ordinal);
         }, "the lag gauge reads 0 and the dead letter is counted");
 
         // Applied and duplicate events are counted before their XACK, so a drained group means counted.
-        Assert.Contains("ingest_events_total{result=\"applied\",source=\"stream\"} 40", text, StringComparison.Ordinal);
-        Assert.Contains("ingest_events_total{result=\"duplicate\",source=\"stream\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains(Series("applied", 40), text, StringComparison.Ordinal);
+        Assert.Contains(Series("duplicate", 1), text, StringComparison.Ordinal);
         Assert.Contains(deadLettered, text, StringComparison.Ordinal);
     }
 
@@ -106,6 +114,14 @@ public sealed class StreamIngestionTests : IAsyncLifetime
         });
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         Assert.Contains("Ingestion:Stream:BatchSize", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The value of ingest_events_total{result, source="stream"} in an exposition (0 when absent).</summary>
+    private static double Sample(string exposition, string result)
+    {
+        var prefix = $"ingest_events_total{{result=\"{result}\",source=\"stream\"}} ";
+        var line = exposition.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)

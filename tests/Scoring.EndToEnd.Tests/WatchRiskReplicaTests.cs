@@ -14,6 +14,8 @@ namespace Scoring.EndToEnd.Tests;
 /// events stored by replica A (IngestEvents, or its Redis Streams consumer) reach a subscriber
 /// connected to replica B through the shared changes stream.
 /// </summary>
+// One collection with the other in-process stream consumers: the prometheus-net counters are process-wide.
+[Collection("stream consumers")]
 public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ReplicaPairFixture>
 {
     [Fact]
