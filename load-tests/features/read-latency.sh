@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Feature-vector read latency (GET + decode + features at read time, RedisFeatureStore) at 1 and
-# 64 concurrent callers, beside a raw GET of the same 1.4 KB value with our client and with
+# 64 concurrent callers, beside a raw GET of the same 1.4 KB value with StackExchange.Redis and with
 # redis-benchmark, in one run on one private redis-server. Writes the "### Feature-vector read
 # latency" part of load-tests/RESULTS.md (WRITE_RESULTS=0: don't). Usage: read-latency.sh [requests]
 set -euo pipefail
@@ -26,13 +26,13 @@ if [ "${WRITE_RESULTS:-1}" = 1 ]; then
 import datetime, os, platform, re, sys
 requests, out = sys.argv[1:]
 rows = [l.strip().split(",") for l in open(out) if l.strip()]
-names = {"features": "ours: feature vector (GET + decode + 49 features)", "get": "ours: raw GET of the same value", "redis-benchmark get": "redis-benchmark GET (C)"}
+names = {"features": "feature vector (GET lease + decode + 49 features)", "get": "raw GET lease of the same value (StackExchange.Redis)", "redis-benchmark get": "redis-benchmark GET (C)"}
 table = "\n".join(f"| {names[r[0]]} | {r[1]} | {float(r[3]):,.0f} | {float(r[4]):.3f} | {float(r[5]):.3f} |" for r in rows)
 section = f"""### Feature-vector read latency (`load-tests/features/read-latency.sh {requests}`)
 
 {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Linux {platform.release()}, load average {os.getloadavg()[0]:.1f}.
 One private redis-server, 1,000 customers each holding the same one-year state (1.4 KB).
-Our callers share one multiplexed connection; `redis-benchmark -c 64` opens 64 connections.
+Our callers share one StackExchange.Redis multiplexer; `redis-benchmark -c 64` opens 64 connections.
 
 | reader | callers | reads/s | p50 ms | p99 ms |
 |---|---:|---:|---:|---:|

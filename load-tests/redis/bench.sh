@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Compares our client (load-tests/redis/RedisLoad) with redis-benchmark on the same local
+# Compares StackExchange.Redis (load-tests/redis/RedisLoad) with redis-benchmark on the same local
 # redis-server in one run: GET and EVALSHA of a 1500-byte value at 1 and 64 concurrent callers.
-# redis-benchmark -c N opens N connections, each waiting for its reply (-P 1); our client
-# multiplexes N concurrent callers over PoolSize connections (1 unless given).
+# redis-benchmark -c N opens N connections, each waiting for its reply (-P 1); RedisLoad
+# multiplexes N concurrent callers over poolSize multiplexers (1 unless given).
 # Usage: load-tests/redis/bench.sh [requests=100000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -14,7 +14,6 @@ using Scoring.Host.Ingestion;
 using Scoring.Host.Metrics;
 using Scoring.Host.Models;
 using Scoring.Host.Serving;
-using Scoring.Redis;
 
 namespace Scoring.Host;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Scoring.Features.Streams;
 using Scoring.Host.Serving;
-using Scoring.Redis;
+using StackExchange.Redis;
 using Grpc.Net.Client;
 using Scoring.Testing;
 using Scoring.V1;
@@ -15,8 +15,45 @@ namespace Scoring.EndToEnd.Tests;
 /// events stored by replica A (IngestEvents, or its Redis Streams consumer) reach a subscriber
 /// connected to replica B through the shared changes stream.
 /// </summary>
-public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixture<ReplicaPairFixture>
+// One collection with the other in-process stream consumers: the prometheus-net counters are process-wide.
+[Collection("stream consumers")]
+public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ReplicaPairFixture>
 {
+    [Fact]
+    public async Task WatchRisk_OnReplicaB_PushesEachChangeStoredOnAAndReportsTheDelay()
+    {
+        // Writes the delay from the band change's commit (changed_at, stamped by replica A just
+        // before its XADD + PUBLISH) to the push arriving from replica B; load-tests/RESULTS.md
+        // quotes it. Not asserted: timings depend on the machine.
+        const int Customers = 20;
+        var now = DateTimeOffset.UtcNow;
+        var ids = Enumerable.Range(0, Customers).Select(i => $"replica-delay-{i}").ToArray();
+        foreach (var id in ids)
+        {
+            await IngestOnAAsync([], IngestTests.Profile(id));
+            await IngestOnAAsync(WatchRiskTests.LapsedAndReturned(id, now));
+        }
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var request = new WatchRiskRequest();
+        request.CustomerIds.Add(ids);
+        using var watch = pair.ScoresB.WatchRisk(request, cancellationToken: cancel.Token);
+        await WaitUntilWatchedAsync(pair.A);
+
+        var delays = new List<double>(Customers);
+        foreach (var id in ids)
+        {
+            var complaints = Enumerable.Range(1, 4).Select(i => WatchRiskTests.OpenComplaint(id, $"{id}-complaint-{i}", now.AddMinutes(-10 + i), $"d{i}")).ToList();
+            await IngestOnAAsync(complaints);
+            var pushed = await WatchRiskTests.NextAsync(watch);
+            delays.Add((DateTime.UtcNow - pushed.ChangedAt.ToDateTime()).TotalMilliseconds);
+            Assert.Equal(id, pushed.CustomerId);
+        }
+
+        delays.Sort();
+        output.WriteLine(FormattableString.Invariant($"WATCHRISK DELAY commit on A -> push from B, {Customers} changes: p50 {delays[Customers / 2]:0.0} ms, max {delays[^1]:0.0} ms, min {delays[0]:0.0} ms"));
+    }
+
     [Fact]
     public async Task WatchRisk_OnReplicaB_HearsOfEventsStoredByReplicaA()
     {
@@ -103,8 +140,9 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
 
         Assert.False(feed.IsActive);
         Assert.Equal(0, feed.Published);
-        await using var redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = quiet.Redis.Endpoint });
-        Assert.Equal(0, await redis.ExistsAsync(["risk:changes"]));
+        await using var mux = await RedisConnections.ConnectAsync(quiet.Redis.Endpoint);
+        var redis = mux.GetDatabase();
+        Assert.False(await redis.KeyExistsAsync("risk:changes"));
 
         // The control: the same kind of change with a subscriber is written.
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
@@ -148,9 +186,9 @@ public sealed class WatchRiskReplicaTests(ReplicaPairFixture pair) : IClassFixtu
     private async Task AppendChangeAsync(string id, long version, RiskBand previous, RiskBand band, string cause) =>
         await pair.Redis.StreamAddAsync("risk:changes",
         [
-            new(RiskChangeFeed.CustomerField, id), new(RiskChangeFeed.VersionField, version), new(RiskChangeFeed.PreviousField, (long)previous),
-            new(RiskChangeFeed.BandField, (long)band), new(RiskChangeFeed.ProbabilityField, "0.5"), new(RiskChangeFeed.CauseField, cause),
-            new(RiskChangeFeed.TimeField, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
+            new NameValueEntry(RiskChangeFeed.CustomerField, id), new NameValueEntry(RiskChangeFeed.VersionField, version), new NameValueEntry(RiskChangeFeed.PreviousField, (long)previous),
+            new NameValueEntry(RiskChangeFeed.BandField, (long)band), new NameValueEntry(RiskChangeFeed.ProbabilityField, "0.5"), new NameValueEntry(RiskChangeFeed.CauseField, cause),
+            new NameValueEntry(RiskChangeFeed.TimeField, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
         ]);
 
     private Task<IngestSummary> IngestOnAAsync(IEnumerable<Event> events, Profile? profile = null) => IngestAsync(pair.A.Ingest, events, profile);
@@ -185,7 +223,9 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
     /// <summary>scoring.v1.Scoring on replica B.</summary>
     public ScoringClient ScoresB { get; private set; } = null!;
 
-    public RedisClient Redis { get; private set; } = null!;
+    private ConnectionMultiplexer _mux = null!;
+
+    public IDatabase Redis { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -193,7 +233,7 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
         {
             ["Ingestion:Stream:Enabled"] = "true",
             ["Ingestion:Stream:ConsumerName"] = "replica-a",
-            ["Ingestion:Stream:Block"] = "00:00:00.200",
+            ["Ingestion:Stream:MaxPollDelay"] = "00:00:00.020",
         });
         var port = TestPorts.GetFreeTcpPort();
         _b = ServiceFixture.BuildApp(new Dictionary<string, string?>
@@ -207,12 +247,13 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
         _channelB = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         ScoresB = new ScoringClient(_channelB);
         await A.WaitServingAsync();
-        Redis = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = A.Redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
+        _mux = await RedisConnections.ConnectAsync(A.Redis.Endpoint);
+        Redis = _mux.GetDatabase();
     }
 
     public async Task DisposeAsync()
     {
-        await Redis.DisposeAsync();
+        await _mux.DisposeAsync();
         _channelB.Dispose();
         await _b.StopAsync();
         await _b.DisposeAsync();

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using Scoring.Features.Store;
 using Scoring.Features.Tests.Support;
-using Scoring.Redis;
 using Scoring.Testing;
 using Scoring.V1;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Scoring.Features.Tests;
@@ -14,16 +14,21 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
     private static readonly DateTimeOffset s_end = Ev.At(2025, 12, 31, 18);
     // A generous attempt cap: these tests check that nothing is lost under contention, not the cap.
     private static readonly FeatureStoreOptions s_options = new() { Clock = new StoppedClock(s_end.AddDays(1)), MaxCompareAndSetAttempts = 500 };
-    private RedisClient _client = null!;
+    private ConnectionMultiplexer _mux = null!;
+    private IDatabase _db = null!;
 
-    public async Task InitializeAsync() => _client = await Connect();
+    public async Task InitializeAsync()
+    {
+        _mux = await Connect();
+        _db = _mux.GetDatabase();
+    }
 
-    public async Task DisposeAsync() => await _client.DisposeAsync();
+    public async Task DisposeAsync() => await _mux.DisposeAsync();
 
     [Fact]
     public async Task IngestAsync_TypicalYearsInBatches_ReadsEqualOfflineReplay()
     {
-        var store = new RedisFeatureStore(_client, s_options);
+        var store = new RedisFeatureStore(_db, s_options);
         var ids = Enumerable.Range(0, 12).Select(i => $"replay-{i}").ToList();
         var log = ids.SelectMany((id, i) => TypicalYear.Generate(s_end, seed: 500 + i, customer: id)).OrderBy(ReferenceFeatures.Time).ToList();
         var profiles = ids.ToDictionary(id => id, id => Ev.Profile(Ev.At(2021, 4, 1), customer: id));
@@ -63,7 +68,7 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
             var rng = new Random(42);
             var perWriter = Enumerable.Range(0, Writers).Select(w => Enumerable.Range(0, PerWriter).Select(i =>
                 Ev.Purchase(s_end.AddSeconds(-rng.Next(0, 3 * 86400)), 1.25, id: $"w{w}-{i}", customer: customers[rng.Next(customers.Length)])).ToList()).ToList();
-            var stores = clients.Select(c => new RedisFeatureStore(c, s_options)).ToArray();
+            var stores = clients.Select(c => new RedisFeatureStore(c.GetDatabase(), s_options)).ToArray();
             var summaries = await Task.WhenAll(Enumerable.Range(0, Writers).Select(async w =>
             {
                 var store = stores[w];
@@ -78,7 +83,7 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
 
             Assert.Equal(Writers * PerWriter, summaries.Sum());
             output.WriteLine($"compare-and-set conflicts retried: {stores.Sum(s => s.ConflictRetries)}");
-            var features = await new RedisFeatureStore(_client, s_options).GetFeaturesAsync(customers, s_end);
+            var features = await new RedisFeatureStore(_db, s_options).GetFeaturesAsync(customers, s_end);
             for (var c = 0; c < customers.Length; c++)
             {
                 var sent = perWriter.SelectMany(x => x).Count(e => e.CustomerId == customers[c]);
@@ -98,7 +103,7 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
     [Fact]
     public async Task MemoryUsage_PerCustomerAfterATypicalYear_IsAtMostTwoKilobytes()
     {
-        var store = new RedisFeatureStore(_client, s_options);
+        var store = new RedisFeatureStore(_db, s_options);
         var usages = new List<long>();
         for (var i = 0; i < 10; i++)
         {
@@ -109,7 +114,7 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
                 await store.IngestAsync(chunk);
             }
 
-            usages.Add((await _client.MemoryUsageAsync(RedisFeatureStore.KeyOf(id))).GetValueOrDefault(long.MaxValue));
+            usages.Add(((long?)await _db.ExecuteAsync("MEMORY", "USAGE", RedisFeatureStore.KeyOf(id))).GetValueOrDefault(long.MaxValue));
         }
 
         output.WriteLine($"MEMORY USAGE after a typical year: min {usages.Min()} B, mean {usages.Average():0} B, max {usages.Max()} B");
@@ -119,11 +124,11 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
     [Fact]
     public async Task IngestAsync_DuplicateLateAndInvalidEvents_AreCountedWithReasonsAndChangeNothing()
     {
-        var store = new RedisFeatureStore(_client, s_options);
+        var store = new RedisFeatureStore(_db, s_options);
         const string Id = "mixed-1";
         var first = Ev.Purchase(s_end, 10, id: "m-1", customer: Id);
         Assert.Equal(1, (await store.IngestAsync([first])).Applied);
-        var before = await _client.GetAsync(RedisFeatureStore.KeyOf(Id));
+        var before = (byte[]?)await _db.StringGetAsync(RedisFeatureStore.KeyOf(Id));
 
         var bad = Ev.Purchase(s_end, double.NaN, id: "m-2", customer: Id);
         var late = Ev.Purchase(s_end.AddDays(-8), 5, id: "m-3", customer: Id);
@@ -132,19 +137,19 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
         Assert.Equal((3L, 0L, 1L, 1L, 1L), (summary.Received, summary.Applied, summary.Duplicate, summary.Late, summary.Invalid));
         Assert.Equal(1, summary.InvalidByReason["amount_not_finite"]);
         Assert.Equal(["m-2:amount_not_finite:transaction.amount", "m-3:late:event_time"], summary.Rejections.Select(r => $"{r.EventId}:{r.Reason}:{r.Field}"));
-        Assert.Equal(before, await _client.GetAsync(RedisFeatureStore.KeyOf(Id))); // nothing written
+        Assert.Equal(before, (byte[]?)await _db.StringGetAsync(RedisFeatureStore.KeyOf(Id))); // nothing written
     }
 
     [Fact]
     public async Task UpsertProfileAsync_NewThenAgain_ReportsCreatedThenReplacesAndBumpsTheVersion()
     {
-        var store = new RedisFeatureStore(_client, s_options);
+        var store = new RedisFeatureStore(_db, s_options);
         var key = RedisFeatureStore.KeyOf("profile-1");
         Assert.Equal("cust:{profile-1}", key);
         Assert.True(await store.UpsertProfileAsync(Ev.Profile(Ev.At(2020, 1, 1), limit: 5000, customer: "profile-1")));
-        Assert.Equal(1UL, BinaryPrimitives.ReadUInt64BigEndian(await _client.GetAsync(key)));
+        Assert.Equal(1UL, BinaryPrimitives.ReadUInt64BigEndian((byte[]?)await _db.StringGetAsync(key)));
         Assert.False(await store.UpsertProfileAsync(Ev.Profile(Ev.At(2020, 1, 1), limit: 9000, customer: "profile-1")));
-        var value = await _client.GetAsync(key);
+        var value = (byte[]?)await _db.StringGetAsync(key);
         Assert.Equal(2UL, BinaryPrimitives.ReadUInt64BigEndian(value));
         Assert.Equal(CustomerState.FormatVersion, value![8]);
         Assert.Equal(9000, Ev.Feature((await store.GetFeaturesAsync("profile-1", s_end))!, "credit_limit"));
@@ -153,18 +158,18 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
     [Fact]
     public async Task UpsertProfileAsync_InvalidProfile_ThrowsNamingTheFieldAndWritesNothing()
     {
-        var store = new RedisFeatureStore(_client, s_options);
+        var store = new RedisFeatureStore(_db, s_options);
         var p = Ev.Profile(Ev.At(2020, 1, 1), customer: "profile-bad");
         p.ProductsHeld = 0;
         var ex = await Assert.ThrowsAsync<ProfileValidationException>(() => store.UpsertProfileAsync(p));
         Assert.Equal("profile.products_held", ex.Error.Field);
-        Assert.Null(await _client.GetAsync(RedisFeatureStore.KeyOf("profile-bad")));
+        Assert.Null((byte[]?)await _db.StringGetAsync(RedisFeatureStore.KeyOf("profile-bad")));
     }
 
     [Fact]
     public async Task GetStoredValueAsync_DecodedIntoTheReusedState_EqualsGetStateAsyncPerCustomer()
     {
-        var store = new RedisFeatureStore(_client, s_options);
+        var store = new RedisFeatureStore(_db, s_options);
         var ids = new[] { "lease-0", "lease-1", "lease-2" };
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
@@ -194,7 +199,7 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
     [Fact]
     public async Task GetFeaturesAsync_UnknownCustomerAndTooManyIds_ReturnNullAndThrow()
     {
-        var store = new RedisFeatureStore(_client, s_options);
+        var store = new RedisFeatureStore(_db, s_options);
         Assert.Null(await store.GetFeaturesAsync("nobody", s_end));
         Assert.Equal([null], await store.GetFeaturesAsync(["nobody"], s_end));
         await Assert.ThrowsAsync<ArgumentException>(() => store.GetFeaturesAsync(Enumerable.Range(0, 1001).Select(i => $"c{i}").ToList(), s_end));
@@ -203,10 +208,12 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
     [Fact]
     public async Task IngestAsync_AfterScriptFlush_LoadsTheScriptAndWrites()
     {
-        var store = new RedisFeatureStore(_client, s_options);
-        await _client.ScriptFlushAsync();
+        var store = new RedisFeatureStore(_db, s_options);
+        Assert.Equal(1, (await store.IngestAsync([Ev.Purchase(s_end, 2, customer: "flush-0")])).Applied);
+        await _mux.GetServer(_mux.GetEndPoints()[0]).ScriptFlushAsync();
         var summary = await store.IngestAsync([Ev.Purchase(s_end, 3, customer: "flush-1"), Ev.Purchase(s_end, 4, customer: "flush-2")]);
         Assert.Equal(2, summary.Applied);
+        Assert.Equal(1, (await store.IngestAsync([Ev.Purchase(s_end, 5, customer: "flush-3")])).Applied);
         Assert.Equal(1, Ev.Feature((await store.GetFeaturesAsync("flush-2", s_end))!, "txn_count_7d"));
     }
 
@@ -214,18 +221,18 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
     public async Task CompareAndSetScript_StaleVersion_DoesNotWrite()
     {
         var key = RedisFeatureStore.KeyOf("cas-1");
-        var script = RedisFeatureStore.CompareAndSetScript;
-        Assert.Equal(1, await script.EvaluateInt64Async(_client, [key], [Array.Empty<byte>(), new byte[] { 0, 0, 0, 0, 0, 0, 0, 1, 9 }]));
-        Assert.Equal(0, await script.EvaluateInt64Async(_client, [key], [Array.Empty<byte>(), new byte[] { 0, 0, 0, 0, 0, 0, 0, 1, 7 }]));
-        Assert.Equal(1, await script.EvaluateInt64Async(_client, [key], [new byte[] { 0, 0, 0, 0, 0, 0, 0, 1 }, new byte[] { 0, 0, 0, 0, 0, 0, 0, 2, 8 }]));
-        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0, 2, 8 }, await _client.GetAsync(key));
+        const string Script = RedisFeatureStore.CompareAndSetScriptSource;
+        Assert.Equal(1, (long)await _db.ScriptEvaluateAsync(Script, [key], [Array.Empty<byte>(), new byte[] { 0, 0, 0, 0, 0, 0, 0, 1, 9 }]));
+        Assert.Equal(0, (long)await _db.ScriptEvaluateAsync(Script, [key], [Array.Empty<byte>(), new byte[] { 0, 0, 0, 0, 0, 0, 0, 1, 7 }]));
+        Assert.Equal(1, (long)await _db.ScriptEvaluateAsync(Script, [key], [new byte[] { 0, 0, 0, 0, 0, 0, 0, 1 }, new byte[] { 0, 0, 0, 0, 0, 0, 0, 2, 8 }]));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0, 2, 8 }, (byte[]?)await _db.StringGetAsync(key));
     }
 
     [Fact]
     public async Task Observer_WhileActive_HearsOfCommittedClassChangesWithVersionAndCause()
     {
         var observer = new CountingObserver(s_end);
-        var store = new RedisFeatureStore(_client, new FeatureStoreOptions { Clock = s_options.Clock, Observer = observer });
+        var store = new RedisFeatureStore(_db, new FeatureStoreOptions { Clock = s_options.Clock, Observer = observer });
 
         // Inactive: nothing is classified.
         await store.IngestAsync([.. Enumerable.Range(0, 3).Select(i => Ev.Purchase(s_end.AddHours(-i), 5, id: $"quiet-{i}", customer: "obs-quiet"))]);
@@ -276,5 +283,5 @@ public sealed class RedisFeatureStoreTests(RedisServerFixture redis, ITestOutput
         }
     }
 
-    private Task<RedisClient> Connect() => RedisClient.ConnectAsync(new RedisOptions { Endpoint = redis.Endpoint });
+    private Task<ConnectionMultiplexer> Connect() => ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { redis.Endpoint }, AllowAdmin = true });
 }

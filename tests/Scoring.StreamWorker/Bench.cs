@@ -3,8 +3,8 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Scoring.Features.Store;
 using Scoring.Features.Streams;
-using Scoring.Redis;
 using Scoring.V1;
+using StackExchange.Redis;
 
 /// <summary>
 /// Sustained consumer rate: publishes customers × events-per-customer purchases (hourly per
@@ -33,7 +33,8 @@ internal static class Bench
         var endpoint = $"127.0.0.1:{port}";
         var stream = "bench:" + Guid.NewGuid().ToString("N")[..8];
 
-        await using var client = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = endpoint, CommandTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
+        await using var mux = await Connect(endpoint).ConfigureAwait(false);
+        var client = mux.GetDatabase();
         var events = Generate(stream, customers, perCustomer);
         var publishWatch = Stopwatch.StartNew();
         await new StreamEventPublisher(client, stream).PublishAsync(events).ConfigureAwait(false);
@@ -50,24 +51,24 @@ internal static class Bench
 
         directWatch.Stop();
 
-        var clients = new RedisClient[consumers];
+        var clients = new ConnectionMultiplexer[consumers];
         var running = new List<(StreamIngestionConsumer Consumer, Task Run)>();
         using var stop = new CancellationTokenSource();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < consumers; i++)
         {
-            clients[i] = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = endpoint, CommandTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
+            clients[i] = await Connect(endpoint).ConfigureAwait(false);
             var consumer = new StreamIngestionConsumer(
-                clients[i],
-                StreamBatchHandlers.ForStore(new RedisFeatureStore(clients[i])),
+                clients[i].GetDatabase(),
+                StreamBatchHandlers.ForStore(new RedisFeatureStore(clients[i].GetDatabase())),
                 new StreamIngestionOptions { StreamKey = stream, Group = "bench", ConsumerName = $"bench-{i}", BatchSize = batch, DeadLetterStreamKey = stream + ":dead" });
             running.Add((consumer, consumer.RunAsync(stop.Token)));
         }
 
         while (true)
         {
-            var groups = await client.StreamGroupsInfoAsync(stream).ConfigureAwait(false);
-            if (groups.Length == 1 && groups[0] is { Lag: 0, Pending: 0 })
+            var groups = await client.StreamGroupInfoAsync(stream).ConfigureAwait(false);
+            if (groups.Length == 1 && groups[0] is { Lag: 0, PendingMessageCount: 0 })
             {
                 break;
             }
@@ -94,9 +95,13 @@ internal static class Bench
 
         var sample = await client.ExecuteAsync("STRLEN", RedisFeatureStore.KeyOf(CustomerId(stream, 0))).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"events={events.Count} customers={customers} batch={batch} consumers={consumers} applied={applied} not_applied={other} publish_s={publishWatch.Elapsed.TotalSeconds:F2} publish_rate={events.Count / publishWatch.Elapsed.TotalSeconds:F0}/s consume_s={watch.Elapsed.TotalSeconds:F2} consume_rate={events.Count / watch.Elapsed.TotalSeconds:F0}/s store_direct_rate={direct.Count / directWatch.Elapsed.TotalSeconds:F0}/s state_bytes={sample.AsInt64()}"));
+            $"events={events.Count} customers={customers} batch={batch} consumers={consumers} applied={applied} not_applied={other} publish_s={publishWatch.Elapsed.TotalSeconds:F2} publish_rate={events.Count / publishWatch.Elapsed.TotalSeconds:F0}/s consume_s={watch.Elapsed.TotalSeconds:F2} consume_rate={events.Count / watch.Elapsed.TotalSeconds:F0}/s store_direct_rate={direct.Count / directWatch.Elapsed.TotalSeconds:F0}/s state_bytes={(long)sample}"));
         return applied == events.Count ? 0 : 1;
     }
+
+    // One multiplexer per consumer, as one per process in the service.
+    private static Task<ConnectionMultiplexer> Connect(string endpoint) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { endpoint }, SyncTimeout = 30_000, AsyncTimeout = 30_000 });
 
     private static string CustomerId(string prefix, int c) => string.Create(CultureInfo.InvariantCulture, $"{prefix.Replace(':', '_')}-c{c}");
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Scoring.Features.Store;
 using Scoring.Features.Streams;
-using Scoring.Redis;
+using StackExchange.Redis;
 
 // Runs one StreamIngestionConsumer with the Redis feature store as its handler until SIGTERM /
 // Ctrl-C (or until killed, which is the point). Usage:
@@ -34,7 +34,13 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-await using var client = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = $"127.0.0.1:{arguments.Port}", CommandTimeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
+await using var mux = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+{
+    EndPoints = { $"127.0.0.1:{arguments.Port}" },
+    SyncTimeout = 10_000,
+    AsyncTimeout = 10_000,
+}).ConfigureAwait(false);
+var client = mux.GetDatabase();
 var store = new RedisFeatureStore(client);
 var options = new StreamIngestionOptions
 {

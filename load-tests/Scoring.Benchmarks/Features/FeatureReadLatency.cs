@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using Scoring.Features.Store;
-using Scoring.Redis;
+using StackExchange.Redis;
 
 namespace Scoring.Benchmarks.Features;
 
 /// <summary>
 /// Closed-loop latency of a feature-vector read (GET + decode + features at read time) beside a
-/// raw GET of the same stored bytes, through one multiplexed connection, at a given number of
+/// raw GET of the same stored bytes (a pooled lease), through one StackExchange.Redis multiplexer, at a given number of
 /// concurrent callers. Driven by load-tests/features/read-latency.sh, which runs redis-benchmark
 /// on the same key in the same run. Prints CSV lines: op,callers,requests,ops_per_sec,p50_ms,p99_ms.
 /// </summary>
@@ -24,19 +24,23 @@ internal static class FeatureReadLatency
         var endpoint = args[1];
         var callers = int.Parse(args[2], CultureInfo.InvariantCulture);
         var requests = int.Parse(args[3], CultureInfo.InvariantCulture);
-        await using var client = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = endpoint, CommandTimeout = TimeSpan.FromSeconds(30) });
+        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { endpoint }, SyncTimeout = 30_000, AsyncTimeout = 30_000 });
+        var client = multiplexer.GetDatabase();
         var store = new RedisFeatureStore(client, new FeatureStoreOptions { Clock = FeatureBenchmarkData.Options.Clock });
         var value = StoredValue.Compose(1, FeatureBenchmarkData.TypicalYearState());
         for (var i = 0; i < Customers; i++)
         {
-            await client.SetAsync(KeyOf(i), value);
+            await client.StringSetAsync(KeyOf(i), value);
         }
 
         var asOf = FeatureBenchmarkData.End.AddDays(1);
         var ids = Enumerable.Range(0, Customers).Select(CustomerId).ToArray();
         var keys = Enumerable.Range(0, Customers).Select(KeyOf).ToArray();
         async ValueTask Features(int i) => _ = await store.GetFeaturesAsync(ids[i % Customers], asOf);
-        async ValueTask Get(int i, byte[] buffer) => _ = await client.GetIntoAsync(keys[i % Customers], buffer);
+        async ValueTask Get(int i, byte[] buffer)
+        {
+            using var lease = await client.StringGetLeaseAsync(keys[i % Customers]);
+        }
 
         foreach (var (name, op) in new (string, Func<int, byte[], ValueTask>)[] { ("features", (i, _) => Features(i)), ("get", Get) })
         {

@@ -4,15 +4,16 @@ using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf.WellKnownTypes;
 using Scoring.Features.Store;
-using Scoring.Redis;
 using Scoring.V1;
+using StackExchange.Redis;
 
 namespace Scoring.Benchmarks.Features;
 
 /// <summary>
 /// The store against a private redis-server (started here on a free port, no persistence):
-/// a pipelined read of 1,000 one-year customers, and ingesting a batch of 100 purchases spread
-/// over 100 of them (read, apply, compare-and-set).
+/// a pipelined read of 1,000 one-year customers, one customer's read as GetScores does it
+/// (pooled lease, decoded into the per-thread state, 49 features), and ingesting a batch of 100
+/// purchases spread over 100 of them (read, apply, compare-and-set).
 /// Run: load-tests/features/run-benchmarks.sh --filter '*RedisFeatureStoreBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
@@ -20,7 +21,7 @@ public class RedisFeatureStoreBenchmarks
 {
     private const int Customers = 1000;
     private Process? _redis;
-    private RedisClient _client = null!;
+    private ConnectionMultiplexer _client = null!;
     private RedisFeatureStore _store = null!;
     private string[] _ids = [];
     private Event[] _batch = [];
@@ -46,7 +47,7 @@ public class RedisFeatureStoreBenchmarks
         {
             try
             {
-                _client = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = $"127.0.0.1:{port}" });
+                _client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
                 break;
             }
             catch (Exception) when (i < 100)
@@ -55,13 +56,13 @@ public class RedisFeatureStoreBenchmarks
             }
         }
 
-        _store = new RedisFeatureStore(_client, new FeatureStoreOptions { Clock = FeatureBenchmarkData.Options.Clock });
+        _store = new RedisFeatureStore(_client.GetDatabase(), new FeatureStoreOptions { Clock = FeatureBenchmarkData.Options.Clock });
         // One typical year, stored under 1,000 ids (the state bytes are what matter for I/O).
         var value = StoredValue.Compose(1, FeatureBenchmarkData.TypicalYearState());
         _ids = Enumerable.Range(0, Customers).Select(i => $"bench-{i}").ToArray();
         foreach (var id in _ids)
         {
-            await _client.SetAsync(RedisFeatureStore.KeyOf(id), value);
+            await _client.GetDatabase().StringSetAsync(RedisFeatureStore.KeyOf(id), value);
         }
 
         _batch = Enumerable.Range(0, 100).Select(i => new Event
@@ -81,6 +82,14 @@ public class RedisFeatureStoreBenchmarks
 
     [Benchmark]
     public async Task<int> ReadThousandCustomers() => (await _store.GetFeaturesAsync(_ids, FeatureBenchmarkData.End)).Length;
+
+    [Benchmark]
+    public async Task<float> ReadOneCustomer()
+    {
+        var id = _ids[(int)(Interlocked.Increment(ref _next) % Customers)];
+        using var stored = await _store.GetStoredValueAsync(id);
+        return RedisFeatureStore.ReadState(stored!).ComputeFeatures(FeatureBenchmarkData.End)[0];
+    }
 
     [Benchmark]
     public async Task<long> IngestHundredEvents()

@@ -2,25 +2,26 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
-using Scoring.Redis;
+using StackExchange.Redis;
 
 namespace Scoring.Benchmarks.Redis;
 
 /// <summary>
-/// One awaited command at a time through the real client against a local redis-server
-/// (started here on a free port): the allocation column is the client's whole per-call cost,
-/// I/O included. Budget: GetIntoAsync = the pending operation only.
+/// One awaited command at a time through StackExchange.Redis against a local redis-server
+/// (started here on a free port): the allocation column is the library's whole per-call cost,
+/// I/O included.
 /// Run: dotnet run -c Release --project load-tests/Scoring.Benchmarks -- --filter '*RedisClientBenchmarks*' --job short --inProcess
 /// </summary>
 [MemoryDiagnoser]
 public class RedisClientBenchmarks
 {
     private const string Key = "bench:blob";
-    private readonly byte[] _destination = new byte[4096];
+    private const string Script = "return redis.call('STRLEN', KEYS[1])";
+    private static readonly byte[] s_sha1 = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(Script));
     private Process? _server;
-    private RedisClient? _client;
-    private LuaScript? _script;
-    private string[] _keys = [];
+    private ConnectionMultiplexer? _client;
+    private IDatabase _db = null!;
+    private RedisKey[] _keys = [];
 
     // BenchmarkDotNet's in-process toolchain (needed here: the out-of-process build times out on
     // the loaded 2-core machine) does not await async setup/cleanup, so these block once.
@@ -49,20 +50,20 @@ public class RedisClientBenchmarks
         {
             try
             {
-                _client = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = $"127.0.0.1:{port}" });
+                _client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
                 break;
             }
-            catch (RedisUnavailableException) when (attempt < 100)
+            catch (RedisConnectionException) when (attempt < 100)
             {
                 await Task.Delay(50);
             }
         }
 
-        await _client.SetAsync(Key, new byte[1500]);
-        await _client.HashSetAsync(Key + ":h", "features", new byte[1500]);
-        _script = new LuaScript("return redis.call('STRLEN', KEYS[1])");
+        _db = _client.GetDatabase();
+        await _db.StringSetAsync(Key, new byte[1500]);
+        await _db.HashSetAsync(Key + ":h", "features", new byte[1500]);
         _keys = [Key];
-        await _script.LoadAsync(_client);
+        await _db.ScriptEvaluateAsync(Script, _keys, flags: CommandFlags.NoScriptCache);
     }
 
     private async Task CleanupAsync()
@@ -77,15 +78,19 @@ public class RedisClientBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public ValueTask<int> GetIntoCallerBuffer() => _client!.GetIntoAsync(Key, _destination);
-
-    [Benchmark]
-    public async Task<int> HashGetLease()
+    public async Task<int> GetLease()
     {
-        using var lease = await _client!.HashGetLeaseAsync(Key + ":h", "features");
+        using var lease = await _db.StringGetLeaseAsync(Key);
         return lease!.Length;
     }
 
     [Benchmark]
-    public ValueTask<long> EvalShaInt64() => _client!.EvalShaInt64Async(_script!.Sha1, _keys);
+    public async Task<int> HashGetLease()
+    {
+        using var lease = await _db.HashGetLeaseAsync(Key + ":h", "features");
+        return lease!.Length;
+    }
+
+    [Benchmark]
+    public async Task<long> EvalShaInt64() => (long)await _db.ScriptEvaluateAsync(s_sha1, _keys);
 }

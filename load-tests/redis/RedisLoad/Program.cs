@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Scoring.Redis;
+using StackExchange.Redis;
 
-// Usage: RedisLoad <endpoint> <get|evalsha|batch> <concurrency> <requests> [poolSize]
+// Usage: RedisLoad <endpoint> <get|evalsha> <concurrency> <requests> [poolSize]
+// StackExchange.Redis: one ConnectionMultiplexer per "pool" slot (1 by default, as the service uses).
 // Prints one CSV line: op,concurrency,pool,requests,ops_per_sec,p50_ms,p99_ms
 if (args.Length < 4)
 {
@@ -17,10 +18,16 @@ var requests = int.Parse(args[3], CultureInfo.InvariantCulture);
 var pool = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
 const string Key = "key:000000000000";
 
-await using var client = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = endpoint, PoolSize = pool, CommandTimeout = TimeSpan.FromSeconds(30) });
-var script = new LuaScript("return redis.call('GET', KEYS[1])");
-await script.LoadAsync(client);
-string[] keys = [Key];
+var multiplexers = new ConnectionMultiplexer[pool];
+for (var m = 0; m < pool; m++)
+{
+    multiplexers[m] = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { endpoint }, SyncTimeout = 30_000, AsyncTimeout = 30_000 });
+}
+
+const string Script = "return redis.call('GET', KEYS[1])";
+var sha1 = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(Script));
+await multiplexers[0].GetDatabase().ScriptEvaluateAsync(Script, [Key], flags: CommandFlags.NoScriptCache); // caches it on the server
+RedisKey[] keys = [Key];
 // Same shape as redis-benchmark: GET of one key; EVALSHA of a script that GETs it.
 var isGet = operation switch
 {
@@ -37,6 +44,11 @@ Array.Sort(latencies);
 var opsPerSecond = requests / elapsed.TotalSeconds;
 double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)(p * latencies.Length))] * 1000.0 / Stopwatch.Frequency;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{operation},{concurrency},{pool},{requests},{opsPerSecond:0},{Percentile(0.50):0.000},{Percentile(0.99):0.000}"));
+foreach (var m in multiplexers)
+{
+    await m.DisposeAsync();
+}
+
 return 0;
 
 async Task<(TimeSpan Elapsed, long[] Latencies)> RunAsync(int total)
@@ -46,18 +58,18 @@ async Task<(TimeSpan Elapsed, long[] Latencies)> RunAsync(int total)
     var started = Stopwatch.GetTimestamp();
     var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
     {
-        var own = new byte[64 * 1024];
         int i;
         while ((i = Interlocked.Increment(ref next)) < total)
         {
             var t0 = Stopwatch.GetTimestamp();
+            var db = multiplexers[i % multiplexers.Length].GetDatabase();
             if (isGet)
             {
-                await client.GetIntoAsync(Key, own);
+                using var lease = await db.StringGetLeaseAsync(Key);
             }
             else
             {
-                await client.EvalShaAsync(script.Sha1, keys);
+                await db.ScriptEvaluateAsync(sha1, keys);
             }
 
             latencies[i] = Stopwatch.GetTimestamp() - t0;

@@ -1,6 +1,6 @@
 using Scoring.Features.Validation;
-using Scoring.Redis;
 using Scoring.V1;
+using StackExchange.Redis;
 
 namespace Scoring.Features.Store;
 
@@ -13,7 +13,8 @@ namespace Scoring.Features.Store;
 /// <para>Writes (events and profiles) use optimistic compare-and-set: read the values of all the
 /// batch's customers in one pipelined round trip, apply the events in C# with the same
 /// <see cref="CustomerState.Apply"/> that offline replay uses, then send one EVALSHA of
-/// <see cref="CompareAndSetScript"/> per changed customer, pipelined. The script writes only when
+/// <see cref="CompareAndSetScriptSource"/> per changed customer, pipelined (an
+/// <see cref="IBatch"/> of StackExchange.Redis). The script writes only when
 /// the stored version is still the one read; a customer whose version moved (another writer won)
 /// is read again and its events re-applied from scratch. So no update is lost and no event is
 /// half-applied: a customer's events of one batch land together or not at all.</para>
@@ -37,16 +38,16 @@ public sealed class RedisFeatureStore
         return 1
         """;
 
-    private static readonly LuaScript s_compareAndSet = new(CompareAndSetScriptSource);
-    private readonly RedisClient _client;
+    private static readonly byte[] s_compareAndSetSha1 = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(CompareAndSetScriptSource));
+    private readonly IDatabase _db;
     private readonly FeatureStoreOptions _options;
     private readonly ApplyOptions _applyOptions;
     private long _conflicts;
 
-    /// <summary>Creates a store over a connected client.</summary>
-    public RedisFeatureStore(RedisClient client, FeatureStoreOptions? options = null)
+    /// <summary>Creates a store over a database of a (shared) <see cref="IConnectionMultiplexer"/>.</summary>
+    public RedisFeatureStore(IDatabase database, FeatureStoreOptions? options = null)
     {
-        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _db = database ?? throw new ArgumentNullException(nameof(database));
         _options = options ?? new FeatureStoreOptions();
         if (_options.Lateness < TimeSpan.Zero || _options.Lateness > CustomerState.MaxLateness)
         {
@@ -60,9 +61,6 @@ public sealed class RedisFeatureStore
 
         _applyOptions = new ApplyOptions { Lateness = _options.Lateness, Clock = _options.Clock };
     }
-
-    /// <summary>The compare-and-set script (exposed for documentation and tests).</summary>
-    public static LuaScript CompareAndSetScript => s_compareAndSet;
 
     /// <summary>Customers re-read and re-applied because another writer changed them first (since creation).</summary>
     public long ConflictRetries => Interlocked.Read(ref _conflicts);
@@ -173,19 +171,37 @@ public sealed class RedisFeatureStore
     public async Task<CustomerState?> GetStateAsync(string customerId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(customerId);
-        var value = await _client.GetAsync(KeyOf(customerId), cancellationToken).ConfigureAwait(false);
-        return value is null ? null : StoredValue.Parse(value).State;
+        var value = await WithCancellation(_db.StringGetAsync(KeyOf(customerId)), cancellationToken).ConfigureAwait(false);
+        return value.IsNull ? null : StoredValue.Parse((byte[]?)value).State;
     }
 
     /// <summary>
-    /// The stored value of a customer in a pooled buffer (dispose it), or null when the store
-    /// knows nothing of them. Decode it with <see cref="ReadState"/>: read paths that score and
-    /// drop the state (GetScores) then allocate neither the value nor a state per read.
+    /// The stored value of a customer in a pooled buffer (a StackExchange.Redis
+    /// <see cref="Lease{T}"/> from GET: dispose it), or null when the store knows nothing of them.
+    /// Decode it with <see cref="ReadState"/>: read paths that score and drop the state
+    /// (GetScores) then allocate neither the value nor a state per read. StackExchange.Redis takes
+    /// no cancellation token, so <paramref name="cancellationToken"/> stops the wait, not the GET;
+    /// a lease that arrives after that is disposed.
     /// </summary>
-    public ValueTask<RedisLease?> GetStoredValueAsync(string customerId, CancellationToken cancellationToken = default)
+    public Task<Lease<byte>?> GetStoredValueAsync(string customerId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(customerId);
-        return _client.GetLeaseAsync(KeyOf(customerId), cancellationToken);
+        var read = _db.StringGetLeaseAsync(KeyOf(customerId));
+        return cancellationToken.CanBeCanceled && !read.IsCompleted ? WaitForLeaseAsync(read, cancellationToken) : read;
+    }
+
+    private static async Task<Lease<byte>?> WaitForLeaseAsync(Task<Lease<byte>?> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Nobody will read it: return the buffer to its pool when the reply comes.
+            _ = read.ContinueWith(static t => t.Result?.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
     }
 
     /// <summary>
@@ -193,7 +209,11 @@ public sealed class RedisFeatureStore
     /// (its lists keep their capacity, so no ~30 KB of day buckets per read) and returns it. The
     /// state is valid until the next read on this thread: use it before any await, never keep it.
     /// </summary>
-    public static CustomerState ReadState(RedisLease stored) => ReadState(stored.Span);
+    public static CustomerState ReadState(Lease<byte> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return ReadState(stored.Span);
+    }
 
     private static CustomerState ReadState(ReadOnlySpan<byte> value)
     {
@@ -285,7 +305,7 @@ public sealed class RedisFeatureStore
                 }
             }
 
-            pending = await CompareAndSetAsync(writes, cancellationToken).ConfigureAwait(false);
+            pending = await CompareAndSetAsync(writes).ConfigureAwait(false);
             if (changes is { Count: > 0 })
             {
                 // Only the writes that won count; the losers are re-read and re-classified.
@@ -303,54 +323,66 @@ public sealed class RedisFeatureStore
 
     private async Task<byte[]?[]> ReadAsync(IReadOnlyList<string> customerIds, CancellationToken cancellationToken)
     {
-        // One GET per key in a single pipelined write (not MGET: a Cluster would refuse keys on different slots).
-        var batch = _client.CreateBatch();
-        var reads = new Task<byte[]?>[customerIds.Count];
+        // One GET per key in a single pipelined write (not MGET: a Cluster would refuse keys on
+        // different slots). IBatch sends the commands together when Execute is called.
+        var batch = _db.CreateBatch();
+        var reads = new Task<RedisValue>[customerIds.Count];
         for (var i = 0; i < reads.Length; i++)
         {
-            reads[i] = batch.GetAsync(KeyOf(customerIds[i]), cancellationToken).AsTask();
+            reads[i] = batch.StringGetAsync(KeyOf(customerIds[i]));
         }
 
         batch.Execute();
-        return await Task.WhenAll(reads).ConfigureAwait(false);
+        var values = await WithCancellation(Task.WhenAll(reads), cancellationToken).ConfigureAwait(false);
+        var result = new byte[]?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = (byte[]?)values[i];
+        }
+
+        return result;
     }
 
     /// <summary>Runs the script for each write in one pipelined batch; returns the customers that lost the race.</summary>
-    private async Task<string[]> CompareAndSetAsync(List<(string CustomerId, ulong Version, byte[] Value)> writes, CancellationToken cancellationToken)
+    private async Task<string[]> CompareAndSetAsync(List<(string CustomerId, ulong Version, byte[] Value)> writes)
     {
         var lost = new List<string>();
         for (var load = 0; writes.Count > 0; load++)
         {
-            var batch = _client.CreateBatch();
-            var results = new Task<long>[writes.Count];
+            // EVALSHA by hash; after NOSCRIPT (restart, failover, SCRIPT FLUSH: the script cache
+            // is not persisted, https://redis.io/docs/latest/develop/programmability/eval-intro/)
+            // the same calls go again as EVAL with the source, which also caches it again.
+            // (StackExchange.Redis's own NOSCRIPT retry of script-text calls did not complete
+            // inside an IBatch in our test, so the retry is explicit, as before.)
+            var batch = _db.CreateBatch();
+            var results = new Task<RedisResult>[writes.Count];
             for (var i = 0; i < writes.Count; i++)
             {
                 var (id, version, value) = writes[i];
-                results[i] = batch.EvalShaInt64Async(s_compareAndSet.Sha1, [KeyOf(id)], [StoredValue.ExpectedVersion(version), value], cancellationToken).AsTask();
+                RedisKey[] keys = [KeyOf(id)];
+                RedisValue[] args = [StoredValue.ExpectedVersion(version), value];
+                results[i] = load == 0
+                    ? batch.ScriptEvaluateAsync(s_compareAndSetSha1, keys, args)
+                    : batch.ScriptEvaluateAsync(CompareAndSetScriptSource, keys, args, CommandFlags.NoScriptCache);
             }
 
             batch.Execute();
             var retry = new List<(string CustomerId, ulong Version, byte[] Value)>();
             for (var i = 0; i < writes.Count; i++)
             {
+                // Not cancellable once sent: the writes may have landed, and the caller must learn which.
                 try
                 {
-                    if (await results[i].ConfigureAwait(false) == 0)
+                    if ((long)await results[i].ConfigureAwait(false) == 0)
                     {
                         lost.Add(writes[i].CustomerId);
                     }
                 }
-                catch (RedisServerException ex) when (ex.Prefix == "NOSCRIPT" && load == 0)
+                catch (RedisServerException ex) when (load == 0 && ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
                 {
-                    // Script cache empty (restart, failover, SCRIPT FLUSH): this call wrote
-                    // nothing; send it again once the script is loaded.
+                    // This call wrote nothing; send it again with the source.
                     retry.Add(writes[i]);
                 }
-            }
-
-            if (retry.Count > 0)
-            {
-                await s_compareAndSet.LoadAsync(_client, cancellationToken).ConfigureAwait(false);
             }
 
             writes = retry;
@@ -359,6 +391,10 @@ public sealed class RedisFeatureStore
         Interlocked.Add(ref _conflicts, lost.Count);
         return [.. lost];
     }
+
+    /// <summary>StackExchange.Redis takes no cancellation token: stop waiting when the caller gives up.</summary>
+    private static Task<T> WithCancellation<T>(Task<T> task, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled && !task.IsCompleted ? task.WaitAsync(cancellationToken) : task;
 }
 
 /// <summary>Other writers kept changing the same customers; nothing of theirs was written by this call.</summary>

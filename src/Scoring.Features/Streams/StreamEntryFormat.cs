@@ -1,6 +1,6 @@
 using Google.Protobuf;
-using Scoring.Redis;
 using Scoring.V1;
+using StackExchange.Redis;
 
 namespace Scoring.Features.Streams;
 
@@ -23,14 +23,13 @@ public static class StreamEntryFormat
     }
 
     /// <summary>The value of <see cref="EventField"/>, or null when the entry has none.</summary>
-    public static byte[]? Payload(RedisStreamEntry entry)
+    public static byte[]? Payload(StreamEntry entry)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        foreach (var (name, value) in entry.Fields)
+        foreach (var field in entry.Values ?? [])
         {
-            if (name == EventField)
+            if (field.Name == EventField)
             {
-                return value;
+                return (byte[]?)field.Value ?? [];
             }
         }
 
@@ -38,7 +37,7 @@ public static class StreamEntryFormat
     }
 
     /// <summary>Decodes an entry; on failure returns false and a short reason (no payload content).</summary>
-    public static bool TryDecode(RedisStreamEntry entry, out Event? result, out string? error)
+    public static bool TryDecode(StreamEntry entry, out Event? result, out string? error)
     {
         result = null;
         var payload = Payload(entry);

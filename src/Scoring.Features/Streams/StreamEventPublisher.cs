@@ -1,5 +1,5 @@
-using Scoring.Redis;
 using Scoring.V1;
+using StackExchange.Redis;
 
 namespace Scoring.Features.Streams;
 
@@ -9,20 +9,20 @@ namespace Scoring.Features.Streams;
 /// entries (MAXLEN ~): choose it well above what consumers may lag behind, because trimmed
 /// entries that were never read are lost to the group.
 /// </summary>
-public sealed class StreamEventPublisher(RedisClient client, string streamKey = "events:in", long? maxLength = null)
+public sealed class StreamEventPublisher(IDatabase database, string streamKey = "events:in", long? maxLength = null)
 {
     /// <summary>Entries sent per pipelined write in <see cref="PublishAsync(IReadOnlyList{Event}, CancellationToken)"/>.</summary>
     public const int PipelineSize = 1000;
 
-    private readonly RedisClient _client = client ?? throw new ArgumentNullException(nameof(client));
+    private readonly IDatabase _db = database ?? throw new ArgumentNullException(nameof(database));
     private readonly string _streamKey = string.IsNullOrWhiteSpace(streamKey) ? throw new ArgumentException("The stream key must not be empty.", nameof(streamKey)) : streamKey;
     private readonly long? _maxLength = maxLength is < 1 ? throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "maxLength must be at least 1.") : maxLength;
 
     /// <summary>Publishes one event; returns its entry id.</summary>
     public async ValueTask<string> PublishAsync(Event e, CancellationToken cancellationToken = default)
     {
-        var id = await _client.StreamAddAsync(_streamKey, [new(StreamEntryFormat.EventField, StreamEntryFormat.Encode(e))], maxLength: _maxLength, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return id ?? throw new InvalidOperationException("XADD returned no id.");
+        var id = await Add(_db, e).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (string?)id ?? throw new InvalidOperationException("XADD returned no id.");
     }
 
     /// <summary>
@@ -33,24 +33,28 @@ public sealed class StreamEventPublisher(RedisClient client, string streamKey = 
     {
         ArgumentNullException.ThrowIfNull(events);
         var ids = new string[events.Count];
-        var pending = new Task<string?>[Math.Min(PipelineSize, events.Count)];
+        var pending = new Task<RedisValue>[Math.Min(PipelineSize, events.Count)];
         for (var start = 0; start < events.Count; start += PipelineSize)
         {
             var n = Math.Min(PipelineSize, events.Count - start);
-            var batch = _client.CreateBatch();
+            var batch = _db.CreateBatch();
             for (var i = 0; i < n; i++)
             {
                 var e = events[start + i] ?? throw new ArgumentException($"events[{start + i}] is null.", nameof(events));
-                pending[i] = batch.StreamAddAsync(_streamKey, [new(StreamEntryFormat.EventField, StreamEntryFormat.Encode(e))], maxLength: _maxLength, cancellationToken: cancellationToken).AsTask();
+                pending[i] = Add(batch, e);
             }
 
             batch.Execute();
             for (var i = 0; i < n; i++)
             {
-                ids[start + i] = await pending[i].ConfigureAwait(false) ?? throw new InvalidOperationException("XADD returned no id.");
+                ids[start + i] = (string?)await pending[i].WaitAsync(cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("XADD returned no id.");
             }
         }
 
         return ids;
     }
+
+    // MAXLEN ~ (approximate trimming, https://redis.io/docs/latest/commands/xadd/) when a length is set.
+    private Task<RedisValue> Add(IDatabaseAsync target, Event e) =>
+        target.StreamAddAsync(_streamKey, StreamEntryFormat.EventField, StreamEntryFormat.Encode(e), maxLength: _maxLength, useApproximateMaxLength: true);
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Scoring.Features.Streams.Internal;
-using Scoring.Redis;
+using StackExchange.Redis;
 
 namespace Scoring.Features.Streams;
 
@@ -27,6 +27,11 @@ public readonly record struct StreamIngestionStatistics(
 /// <para>An entry delivered more than <see cref="StreamIngestionOptions.MaxDeliveryAttempts"/>
 /// times, or that is not a decodable event, is moved to the dead-letter stream (original id,
 /// payload, reason) and acknowledged, atomically in one script.</para>
+/// <para>StackExchange.Redis multiplexes one connection and never sends blocking commands
+/// (https://stackexchange.github.io/StackExchange.Redis/PipelinesMultiplexers), so XREADGROUP
+/// is sent without BLOCK: the loop reads again at once while entries come, and when the stream
+/// is drained waits between polls, doubling from 1 ms up to
+/// <see cref="StreamIngestionOptions.MaxPollDelay"/>.</para>
 /// </summary>
 public sealed partial class StreamIngestionConsumer : BackgroundService
 {
@@ -43,31 +48,29 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
         return 1
         """;
 
-    private static readonly LuaScript s_deadLetter = new(DeadLetterScriptSource);
-    private readonly RedisClient _client;
+    private static readonly TimeSpan MinPollDelay = TimeSpan.FromMilliseconds(1);
+    private readonly IDatabase _db;
     private readonly StreamBatchHandler _handler;
     private readonly StreamIngestionOptions _options;
     private readonly ILogger _logger;
     private readonly IngestionMetrics _metrics;
-    private readonly string[] _streams;
     private long _applied, _duplicate, _late, _invalid, _deadLettered, _acknowledged, _claimed, _handlerFailures;
 
     /// <summary>
-    /// Creates a consumer. <paramref name="client"/> serves acknowledgements, claims and metrics;
-    /// the blocking reads get a dedicated connection of their own. Options are validated here.
+    /// Creates a consumer over a database of the process's shared multiplexer (reads, acks,
+    /// claims and metrics all go through it). Options are validated here.
     /// </summary>
-    public StreamIngestionConsumer(RedisClient client, StreamBatchHandler handler, StreamIngestionOptions options, ILogger<StreamIngestionConsumer>? logger = null)
+    public StreamIngestionConsumer(IDatabase database, StreamBatchHandler handler, StreamIngestionOptions options, ILogger<StreamIngestionConsumer>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _client = client;
+        _db = database;
         _handler = handler;
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = new IngestionMetrics(options.StreamKey, options.Group);
-        _streams = [options.StreamKey];
     }
 
     /// <summary>The dead-letter script (exposed for documentation and tests).</summary>
@@ -92,76 +95,73 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await EnsureGroupAsync(cancellationToken).ConfigureAwait(false);
-        var reader = await ConnectReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (reader is null)
-        {
-            return;
-        }
 
-        await using (reader.ConfigureAwait(false))
+        // Start with this consumer's own pending entries ("0": a restart under the same name
+        // resumes exactly where it stopped, in stream order), then new ones (">").
+        RedisValue readId = "0";
+        RedisValue claimCursor = "0-0";
+        var nextClaim = DateTime.UtcNow;
+        var nextMetrics = DateTime.UtcNow;
+        var pollDelay = TimeSpan.Zero;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            // Start with this consumer's own pending entries ("0": a restart under the same name
-            // resumes exactly where it stopped, in stream order), then new ones (">").
-            var readId = "0";
-            var claimCursor = "0-0";
-            var nextClaim = DateTime.UtcNow;
-            var nextMetrics = DateTime.UtcNow;
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                try
+                var now = DateTime.UtcNow;
+                if (now >= nextMetrics)
                 {
-                    var now = DateTime.UtcNow;
-                    if (now >= nextMetrics)
+                    await RefreshGroupStateAsync(cancellationToken).ConfigureAwait(false);
+                    nextMetrics = now + _options.MetricsInterval;
+                }
+
+                if (now >= nextClaim)
+                {
+                    claimCursor = await ClaimPageAsync(claimCursor, cancellationToken).ConfigureAwait(false);
+                    if (claimCursor == "0-0")
                     {
-                        await RefreshGroupStateAsync(cancellationToken).ConfigureAwait(false);
-                        nextMetrics = now + _options.MetricsInterval;
+                        nextClaim = DateTime.UtcNow + _options.ClaimInterval;
+                    }
+                }
+
+                var entries = await _db.StreamReadGroupAsync(_options.StreamKey, _options.Group, _options.ConsumerName, readId, _options.BatchSize)
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (readId != StreamPosition.NewMessages)
+                {
+                    if (entries.Length == 0)
+                    {
+                        readId = StreamPosition.NewMessages;
+                        continue;
                     }
 
-                    if (now >= nextClaim)
-                    {
-                        claimCursor = await ClaimPageAsync(claimCursor, cancellationToken).ConfigureAwait(false);
-                        if (claimCursor == "0-0")
-                        {
-                            nextClaim = DateTime.UtcNow + _options.ClaimInterval;
-                        }
-                    }
-
-                    // Block only when nothing else is due: not while re-reading own entries or
-                    // part-way through a claim scan.
-                    var block = readId == ">" && claimCursor == "0-0" ? _options.Block : (TimeSpan?)null;
-                    var messages = await reader.StreamReadGroupAsync(_options.Group, _options.ConsumerName, _streams, _options.BatchSize, block, readId, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    var entries = messages.Length == 0 ? [] : messages[0].Entries;
-                    if (readId != ">")
-                    {
-                        if (entries.Count == 0)
-                        {
-                            readId = ">";
-                            continue;
-                        }
-
-                        readId = entries[^1].Id;
-                        await ProcessAsync(entries, redelivered: true, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (entries.Count > 0)
-                    {
-                        await ProcessAsync(entries, redelivered: false, cancellationToken).ConfigureAwait(false);
-                    }
+                    readId = entries[^1].Id;
+                    await ProcessAsync(entries, redelivered: true, cancellationToken).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                else if (entries.Length > 0)
                 {
-                    break;
+                    pollDelay = TimeSpan.Zero;
+                    await ProcessAsync(entries, redelivered: false, cancellationToken).ConfigureAwait(false);
                 }
-                catch (RedisServerException ex) when (ex.Prefix == "NOGROUP")
+                else if (claimCursor == "0-0")
                 {
-                    // The stream or group was deleted under us: recreate it and carry on.
-                    LogGroupMissing(_logger, _options.StreamKey, _options.Group);
-                    await EnsureGroupAsync(cancellationToken).ConfigureAwait(false);
+                    // Drained, and no claim scan part-way: poll again after a growing pause.
+                    pollDelay = pollDelay < MinPollDelay ? MinPollDelay : TimeSpan.FromTicks(Math.Min(pollDelay.Ticks * 2, _options.MaxPollDelay.Ticks));
+                    await DelayAsync(pollDelay, cancellationToken).ConfigureAwait(false);
                 }
-                catch (RedisException ex)
-                {
-                    LogRedisError(_logger, ex.GetType().Name, ex.Message);
-                    await DelayAsync(_options.ErrorDelay, cancellationToken).ConfigureAwait(false);
-                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RedisServerException ex) when (ex.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+            {
+                // The stream or group was deleted under us: recreate it and carry on.
+                LogGroupMissing(_logger, _options.StreamKey, _options.Group);
+                await EnsureGroupAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisException ex)
+            {
+                LogRedisError(_logger, ex.GetType().Name, ex.Message);
+                await DelayAsync(_options.ErrorDelay, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -182,15 +182,18 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
         {
             try
             {
-                if (await _client.StreamCreateGroupAsync(_options.StreamKey, _options.Group, _options.StartId, createStream: true, cancellationToken).ConfigureAwait(false))
-                {
-                    LogGroupCreated(_logger, _options.StreamKey, _options.Group, _options.StartId);
-                }
-
+                await _db.StreamCreateConsumerGroupAsync(_options.StreamKey, _options.Group, _options.StartId, createStream: true)
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+                LogGroupCreated(_logger, _options.StreamKey, _options.Group, _options.StartId);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                return;
+            }
+            catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // XGROUP CREATE of an existing group (another replica, or an earlier run): fine.
                 return;
             }
             catch (RedisException ex) when (ex is not RedisServerException)
@@ -201,59 +204,41 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
         }
     }
 
-    private async Task<RedisClient?> ConnectReaderAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                return await _client.CreateDedicatedConnectionAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
-            catch (RedisException ex)
-            {
-                LogRedisError(_logger, ex.GetType().Name, ex.Message);
-                await DelayAsync(_options.ErrorDelay, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>One XAUTOCLAIM page from <paramref name="cursor"/>; returns the next cursor ("0-0" when the scan is complete).</summary>
-    private async Task<string> ClaimPageAsync(string cursor, CancellationToken cancellationToken)
+    private async Task<RedisValue> ClaimPageAsync(RedisValue cursor, CancellationToken cancellationToken)
     {
-        var result = await _client.StreamAutoClaimAsync(_options.StreamKey, _options.Group, _options.ConsumerName, _options.ClaimIdleTime, cursor, _options.BatchSize, cancellationToken).ConfigureAwait(false);
-        if (result.Claimed.Count > 0)
+        // Entries deleted from the stream while pending come back in DeletedIds, already removed
+        // from the pending list by Redis (https://redis.io/docs/latest/commands/xautoclaim/).
+        var result = await _db.StreamAutoClaimAsync(_options.StreamKey, _options.Group, _options.ConsumerName, (long)_options.ClaimIdleTime.TotalMilliseconds, cursor, _options.BatchSize)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var claimed = result.ClaimedEntries ?? [];
+        if (claimed.Length > 0)
         {
-            Interlocked.Add(ref _claimed, result.Claimed.Count);
-            LogClaimed(_logger, result.Claimed.Count, _options.ConsumerName);
-            await ProcessAsync(result.Claimed, redelivered: true, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _claimed, claimed.Length);
+            LogClaimed(_logger, claimed.Length, _options.ConsumerName);
+            await ProcessAsync(claimed, redelivered: true, cancellationToken).ConfigureAwait(false);
         }
 
-        return result.NextStartId;
+        return result.IsNull ? "0-0" : result.NextStartId;
     }
 
     /// <summary>Decodes, dead-letters what must be, hands the rest to the handler and acknowledges.</summary>
-    private async Task ProcessAsync(IReadOnlyList<RedisStreamEntry> entries, bool redelivered, CancellationToken cancellationToken)
+    private async Task ProcessAsync(StreamEntry[] entries, bool redelivered, CancellationToken cancellationToken)
     {
         // New entries (">") have been delivered once; for redelivered ones ask Redis how often.
         var deliveries = redelivered ? await DeliveryCountsAsync(entries, cancellationToken).ConfigureAwait(false) : null;
-        var events = new List<StreamEvent>(entries.Count);
-        List<string>? deleted = null;
+        var events = new List<StreamEvent>(entries.Length);
+        List<RedisValue>? deleted = null;
         foreach (var entry in entries)
         {
-            if (entry.Fields.Count == 0)
+            if (entry.Values is null or { Length: 0 })
             {
                 // Deleted from the stream (XDEL/trim) while pending: nothing to apply.
                 (deleted ??= []).Add(entry.Id);
                 continue;
             }
 
-            var count = deliveries is null ? 1 : deliveries.GetValueOrDefault(entry.Id, 1);
+            var count = deliveries is null ? 1 : deliveries.GetValueOrDefault((string)entry.Id!, 1);
             if (count > _options.MaxDeliveryAttempts)
             {
                 await DeadLetterAsync(entry, $"max_deliveries_exceeded: delivered {count} times, limit {_options.MaxDeliveryAttempts}", count, cancellationToken).ConfigureAwait(false);
@@ -266,7 +251,7 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
                 continue;
             }
 
-            events.Add(new StreamEvent(entry.Id, e!, count));
+            events.Add(new StreamEvent((string)entry.Id!, e!, count));
         }
 
         if (deleted is not null)
@@ -330,7 +315,7 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
             return false;
         }
 
-        var ids = new List<string>(events.Count);
+        var ids = new List<RedisValue>(events.Count);
         foreach (var e in events)
         {
             ids.Add(e.EntryId);
@@ -342,10 +327,7 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
         Interlocked.Add(ref _duplicate, result.Duplicate);
         Interlocked.Add(ref _late, result.Late);
         Interlocked.Add(ref _invalid, result.Invalid);
-        _metrics.Record("applied", result.Applied);
-        _metrics.Record("duplicate", result.Duplicate);
-        _metrics.Record("late", result.Late);
-        _metrics.Record("invalid", result.Invalid);
+        _metrics.Record(result);
 
         // Applied before acknowledged: a crash here only causes a redelivery, which the store
         // recognises by event id (see the class comment).
@@ -355,53 +337,56 @@ public sealed partial class StreamIngestionConsumer : BackgroundService
 
     /// <summary>
     /// XACK, deliberately not cancellable: the events are already applied, so a stop request
-    /// should not abandon it (it is bounded by the client's command timeout).
+    /// should not abandon it (it is bounded by the multiplexer's command timeout).
     /// </summary>
-    private async Task AcknowledgeAsync(List<string> ids)
+    private async Task AcknowledgeAsync(List<RedisValue> ids)
     {
-        var acked = await _client.StreamAcknowledgeAsync(_options.StreamKey, _options.Group, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids), CancellationToken.None).ConfigureAwait(false);
+        var acked = await _db.StreamAcknowledgeAsync(_options.StreamKey, _options.Group, [.. ids]).ConfigureAwait(false);
         Interlocked.Add(ref _acknowledged, acked);
     }
 
-    private async Task<Dictionary<string, long>> DeliveryCountsAsync(IReadOnlyList<RedisStreamEntry> entries, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, long>> DeliveryCountsAsync(StreamEntry[] entries, CancellationToken cancellationToken)
     {
         // Entries come in id order (PEL order); other pending entries of this consumer may lie
         // in the same range, hence the slack in the count.
-        var pending = await _client.StreamPendingRangeAsync(
-            _options.StreamKey, _options.Group, entries.Count + 1000, entries[0].Id, entries[^1].Id, _options.ConsumerName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var pending = await _db.StreamPendingMessagesAsync(
+            _options.StreamKey, _options.Group, entries.Length + 1000, _options.ConsumerName, entries[0].Id, entries[^1].Id)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
         var counts = new Dictionary<string, long>(pending.Length, StringComparer.Ordinal);
         foreach (var p in pending)
         {
-            counts[p.Id] = p.DeliveryCount;
+            counts[(string)p.MessageId!] = p.DeliveryCount;
         }
 
         return counts;
     }
 
-    private async Task DeadLetterAsync(RedisStreamEntry entry, string reason, long deliveries, CancellationToken cancellationToken)
+    private async Task DeadLetterAsync(StreamEntry entry, string reason, long deliveries, CancellationToken cancellationToken)
     {
         var payload = StreamEntryFormat.Payload(entry) ?? [];
-        var moved = await s_deadLetter.EvaluateInt64Async(
-            _client,
+        // Rare: plain EVAL of the source (no script cache to lose on a restart).
+        var moved = await _db.ScriptEvaluateAsync(
+            DeadLetterScriptSource,
             [_options.StreamKey, _options.DeadLetterStreamKey],
             [_options.Group, entry.Id, payload, reason, deliveries, _options.ConsumerName],
-            cancellationToken).ConfigureAwait(false);
-        if (moved == 1)
+            CommandFlags.NoScriptCache)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if ((long)moved == 1)
         {
             Interlocked.Increment(ref _deadLettered);
             Interlocked.Increment(ref _acknowledged);
-            _metrics.Record("dead_lettered", 1);
-            LogDeadLettered(_logger, entry.Id, reason);
+            _metrics.RecordDeadLettered();
+            LogDeadLettered(_logger, (string)entry.Id!, reason);
         }
     }
 
     private async Task RefreshGroupStateAsync(CancellationToken cancellationToken)
     {
-        foreach (var group in await _client.StreamGroupsInfoAsync(_options.StreamKey, cancellationToken).ConfigureAwait(false))
+        foreach (var group in await _db.StreamGroupInfoAsync(_options.StreamKey).WaitAsync(cancellationToken).ConfigureAwait(false))
         {
             if (group.Name == _options.Group)
             {
-                _metrics.SetGroupState(group.Lag, group.Pending);
+                _metrics.SetGroupState(group.Lag, group.PendingMessageCount);
                 return;
             }
         }

@@ -24,8 +24,13 @@ public sealed class StreamIngestionOptions
     /// <summary>Entries read (and handed to the handler) per XREADGROUP / XAUTOCLAIM (default 500).</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>How long one XREADGROUP waits for new entries (BLOCK, default 1 s).</summary>
-    public TimeSpan Block { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Longest pause between two XREADGROUP polls of a drained stream (default 50 ms): the
+    /// consumer re-reads at once while entries come, and when none do, waits 1 ms, 2 ms, 4 ms …
+    /// up to this. It bounds the extra latency of an event published to an idle stream.
+    /// (StackExchange.Redis sends no blocking XREADGROUP, so there is no BLOCK to wait in.)
+    /// </summary>
+    public TimeSpan MaxPollDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// Entries delivered but not acknowledged for at least this long are claimed from their
@@ -73,7 +78,7 @@ public sealed class StreamIngestionOptions
 
         RequireRange(BatchSize, 1, 10_000, nameof(BatchSize));
         RequireRange(MaxDeliveryAttempts, 1, 1_000, nameof(MaxDeliveryAttempts));
-        RequireDuration(Block, TimeSpan.Zero, TimeSpan.FromMinutes(1), nameof(Block));
+        RequireDuration(MaxPollDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10), nameof(MaxPollDelay));
         RequireDuration(ClaimIdleTime, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1), nameof(ClaimIdleTime));
         RequireDuration(ClaimInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), nameof(ClaimInterval));
         RequireDuration(MetricsInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), nameof(MetricsInterval));

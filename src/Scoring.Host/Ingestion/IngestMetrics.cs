@@ -1,35 +1,47 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 using Scoring.Features.Streams;
 using Scoring.V1;
 
 namespace Scoring.Host.Ingestion;
 
-/// <summary>Meter "Scoring.Ingestion": ingest_events{result, source} per event outcome.</summary>
-internal sealed class IngestMetrics : IDisposable
+/// <summary>prometheus-net <c>ingest_events_total{result, source}</c> per event outcome (<see cref="IngestionInstruments.Events"/>).</summary>
+internal sealed class IngestMetrics
 {
-    private readonly Meter _meter = new(IngestionInstruments.MeterName);
-    private readonly Counter<long> _events;
-
-    public IngestMetrics()
-    {
-        _events = _meter.CreateCounter<long>(IngestionInstruments.EventsCounter, IngestionInstruments.EventsUnit, IngestionInstruments.EventsDescription);
-    }
+    private readonly Dictionary<string, Counter.Child[]> _bySource = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
     public void Record(IngestSummary batch, string source)
     {
-        Add(batch.Applied, "applied", source);
-        Add(batch.Duplicate, "duplicate", source);
-        Add(batch.Late, "late", source);
-        Add(batch.Invalid, "invalid", source);
+        var children = Children(source);
+        Add(children[0], batch.Applied);
+        Add(children[1], batch.Duplicate);
+        Add(children[2], batch.Late);
+        Add(children[3], batch.Invalid);
     }
 
-    private void Add(long count, string result, string source)
+    private Counter.Child[] Children(string source)
     {
-        if (count > 0)
+        lock (_lock)
         {
-            _events.Add(count, new KeyValuePair<string, object?>("result", result), new KeyValuePair<string, object?>("source", source));
+            if (!_bySource.TryGetValue(source, out var children))
+            {
+                var events = IngestionInstruments.Events;
+                _bySource[source] = children =
+                [
+                    events.WithLabels("applied", source), events.WithLabels("duplicate", source),
+                    events.WithLabels("late", source), events.WithLabels("invalid", source),
+                ];
+            }
+
+            return children;
         }
     }
 
-    public void Dispose() => _meter.Dispose();
+    private static void Add(Counter.Child counter, long count)
+    {
+        if (count > 0)
+        {
+            counter.Inc(count);
+        }
+    }
 }

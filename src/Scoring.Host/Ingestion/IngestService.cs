@@ -1,7 +1,7 @@
 using Scoring.Features.Store;
 using Scoring.Host.Infrastructure;
 using Scoring.Host.Serving;
-using Scoring.Redis;
+using StackExchange.Redis;
 using Grpc.Core;
 using Scoring.V1;
 
@@ -86,7 +86,7 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"{ex.Error.Field}: {ex.Error.Message} ({ex.Error.Reason})."));
         }
-        catch (Exception ex) when (ex is RedisException or FeatureStoreConflictException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or FeatureStoreConflictException)
         {
             throw FeatureStoreAccessor.Unavailable(ex);
         }
@@ -99,7 +99,7 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
         {
             summary = await store.Store.IngestAsync(batch, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or FeatureStoreConflictException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or FeatureStoreConflictException)
         {
             // Earlier batches are stored; the sender learns nothing of this one and must resend it (ids make that safe).
             throw FeatureStoreAccessor.Unavailable(ex);

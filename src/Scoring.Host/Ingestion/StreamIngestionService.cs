@@ -52,7 +52,7 @@ internal sealed class StreamIngestionService(
 
         var client = await redis.WaitForClientAsync(stoppingToken).ConfigureAwait(false);
         // A throw from the store leaves the batch unacknowledged, so it comes back. The store is
-        // looked up per batch: the accessor replaces it when Redis reconnects.
+        // looked up per batch: it is UNAVAILABLE until the multiplexer exists.
         var consumer = new StreamIngestionConsumer(client, StreamBatchHandlers.For((batch, ct) => store.Store.IngestAsync(batch, ct)), options.Value, logger);
         try
         {

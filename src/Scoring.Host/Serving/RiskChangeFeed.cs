@@ -4,9 +4,9 @@ using Scoring.Features;
 using Scoring.Features.Store;
 using Scoring.Host.Configuration;
 using Scoring.Host.Infrastructure;
-using Scoring.Redis;
 using Grpc.Core;
 using Scoring.V1;
+using StackExchange.Redis;
 
 namespace Scoring.Host.Serving;
 
@@ -16,7 +16,9 @@ namespace Scoring.Host.Serving;
 /// and after, in the store's apply loop, and appends each committed band change to one Redis
 /// stream that every replica with subscribers reads (<see cref="RiskChangeListener"/>). Bands are
 /// only computed while some replica has a subscriber: this replica's count, or the shared
-/// <see cref="WatchOptions.WatchingKey"/> that replicas with subscribers keep alive.
+/// <see cref="WatchOptions.WatchingKey"/> that replicas with subscribers keep alive. After the
+/// appends it PUBLISHes on <see cref="WakeChannel"/>, which wakes the listeners at once (they
+/// poll the stream without BLOCK, which StackExchange.Redis does not send).
 /// </summary>
 internal sealed partial class RiskChangeFeed(CustomerScorer scorer, RedisConnection redis, IOptions<WatchOptions> options, TimeProvider clock, ILogger<RiskChangeFeed> logger)
     : IStateChangeObserver
@@ -28,6 +30,9 @@ internal sealed partial class RiskChangeFeed(CustomerScorer scorer, RedisConnect
     private long _published;
 
     public WatchOptions Options => options.Value;
+
+    /// <summary>Pub/sub channel that says "the changes stream has new entries" (no payload that matters).</summary>
+    public RedisChannel WakeChannel => RedisChannel.Literal(Options.ChangesStream + ":wake");
 
     public int LocalSubscribers => Volatile.Read(ref _localSubscribers);
 
@@ -54,8 +59,8 @@ internal sealed partial class RiskChangeFeed(CustomerScorer scorer, RedisConnect
         try
         {
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var batch = redis.Client.CreateBatch();
-            var appends = new Task<string?>[changes.Count];
+            var batch = redis.Database.CreateBatch();
+            var appends = new Task[changes.Count + 1];
             for (var i = 0; i < changes.Count; i++)
             {
                 var c = changes[i];
@@ -64,14 +69,16 @@ internal sealed partial class RiskChangeFeed(CustomerScorer scorer, RedisConnect
                     new(CustomerField, c.CustomerId), new(VersionField, (long)c.Version), new(PreviousField, (long)c.Before),
                     new(BandField, (long)c.After), new(ProbabilityField, c.Score.ToString("R", CultureInfo.InvariantCulture)),
                     new(CauseField, c.CauseEventId), new(TimeField, now),
-                ], maxLength: Options.MaxLength, cancellationToken: cancellationToken).AsTask();
+                ], maxLength: Options.MaxLength, useApproximateMaxLength: true);
             }
 
+            // Same connection, after the XADDs: a listener woken by it finds them in the stream.
+            appends[^1] = batch.PublishAsync(WakeChannel, 1);
             batch.Execute();
-            await Task.WhenAll(appends).ConfigureAwait(false);
+            await Task.WhenAll(appends).WaitAsync(cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _published, changes.Count);
         }
-        catch (Exception ex) when (ex is RedisException or RpcException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or RpcException)
         {
             // The write is stored; only watchers miss this change. Never fail the sender for it.
             LogPublishFailed(logger, changes.Count, ex.GetType().Name);

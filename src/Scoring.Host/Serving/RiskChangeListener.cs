@@ -1,60 +1,83 @@
 using System.Globalization;
-using System.Text;
 using Scoring.Host.Infrastructure;
-using Scoring.Redis;
 using Grpc.Core;
 using Scoring.V1;
+using StackExchange.Redis;
 
 namespace Scoring.Host.Serving;
 
 /// <summary>
 /// The reading side of WatchRisk across replicas: follows the changes stream from where it stood
-/// when this replica started (XREAD BLOCK on a connection of its own) and hands each batch to the
-/// hub, which pushes to this replica's subscribers. Also keeps the shared watching key alive while
-/// this replica has subscribers, and tells the feed whether any other replica has, about once a second.
+/// when this replica started and hands each batch to the hub, which pushes to this replica's
+/// subscribers. StackExchange.Redis sends no blocking commands on its multiplexed connection
+/// (https://stackexchange.github.io/StackExchange.Redis/PipelinesMultiplexers), so the stream is
+/// read with XREAD without BLOCK: again at once while entries come, then on the feed's pub/sub
+/// wake-up (<see cref="RiskChangeFeed.WakeChannel"/>), or after <see cref="FallbackPoll"/> if a
+/// wake-up was lost (pub/sub is fire-and-forget, e.g. across a reconnect). Also keeps the shared
+/// watching key alive while this replica has subscribers, and tells the feed whether any other
+/// replica has, about once a second.
 /// </summary>
 internal sealed partial class RiskChangeListener(RedisConnection redis, RiskWatchHub hub, RiskChangeFeed feed, ILogger<RiskChangeListener> logger) : BackgroundService
 {
-    private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
+    /// <summary>Longest a change waits in the stream when its wake-up was lost.</summary>
+    internal static readonly TimeSpan FallbackPoll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FlagPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FlagLifetime = TimeSpan.FromSeconds(10);
     private const int BatchSize = 1000;
 
+    // Released (at most once pending) by each wake-up message; the follower waits on it.
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        RedisClient client;
+        ConnectionMultiplexer multiplexer;
         try
         {
-            client = await redis.WaitForClientAsync(stoppingToken).ConfigureAwait(false);
+            multiplexer = await redis.WaitForMultiplexerAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             return;
         }
 
-        await Task.WhenAll(FollowAsync(client, stoppingToken), KeepFlagAsync(client, stoppingToken)).ConfigureAwait(false);
+        await Task.WhenAll(FollowAsync(multiplexer, stoppingToken), KeepFlagAsync(multiplexer.GetDatabase(), stoppingToken)).ConfigureAwait(false);
     }
 
-    private async Task FollowAsync(RedisClient client, CancellationToken stoppingToken)
+    public override void Dispose()
     {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    private async Task FollowAsync(ConnectionMultiplexer multiplexer, CancellationToken stoppingToken)
+    {
+        var db = multiplexer.GetDatabase();
         var stream = feed.Options.ChangesStream;
-        RedisClient? reader = null;
-        string? last = null;
+        var subscribed = false;
+        RedisValue? last = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                reader ??= await client.CreateDedicatedConnectionAsync(stoppingToken).ConfigureAwait(false);
-                last ??= await StartIdAsync(client, stream, stoppingToken).ConfigureAwait(false);
-                var read = await reader.StreamReadAsync(stream, last, BatchSize, Block, stoppingToken).ConfigureAwait(false);
-                if (read.Length == 0 || read[0].Entries.Count == 0)
+                if (!subscribed)
                 {
+                    // Before reading the start id: no change after it can go unsignalled. The
+                    // multiplexer re-subscribes by itself after a reconnect.
+                    await multiplexer.GetSubscriber().SubscribeAsync(feed.WakeChannel, (_, _) => Wake()).WaitAsync(stoppingToken).ConfigureAwait(false);
+                    subscribed = true;
+                }
+
+                last ??= await StartIdAsync(db, stream, stoppingToken).ConfigureAwait(false);
+                var entries = await db.StreamReadAsync(stream, last.Value, BatchSize).WaitAsync(stoppingToken).ConfigureAwait(false);
+                if (entries.Length == 0)
+                {
+                    await WaitForWakeAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                var entries = read[0].Entries;
                 last = entries[^1].Id;
-                var changes = new List<RiskChange>(entries.Count);
+                var changes = new List<RiskChange>(entries.Length);
                 foreach (var entry in entries)
                 {
                     if (Parse(entry) is { } change)
@@ -69,34 +92,56 @@ internal sealed partial class RiskChangeListener(RedisConnection redis, RiskWatc
             {
                 break;
             }
-            catch (Exception ex) when (ex is RedisException or RpcException)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException or RpcException)
             {
                 LogFollowFailed(logger, ex.GetType().Name);
-                if (!await PauseAsync(Block, stoppingToken).ConfigureAwait(false))
+                if (!await PauseAsync(RetryPause, stoppingToken).ConfigureAwait(false))
                 {
                     break;
                 }
             }
         }
+    }
 
-        if (reader is not null)
+    private void Wake()
+    {
+        try
         {
-            await reader.DisposeAsync().ConfigureAwait(false);
+            if (_wake.CurrentCount == 0)
+            {
+                _wake.Release();
+            }
+        }
+        catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
+        {
+            // Already signalled (a race with another wake-up), or stopping.
+        }
+    }
+
+    private async Task WaitForWakeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _wake.WaitAsync(FallbackPoll, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop ends on the token.
         }
     }
 
     /// <summary>The stream's newest id now ("0-0" when it does not exist yet): later changes are this replica's to push.</summary>
-    private static async Task<string> StartIdAsync(RedisClient client, string stream, CancellationToken cancellationToken)
+    private static async Task<RedisValue> StartIdAsync(IDatabase db, string stream, CancellationToken cancellationToken)
     {
-        if (await client.ExistsAsync([stream], cancellationToken).ConfigureAwait(false) == 0)
+        if (!await db.KeyExistsAsync(stream).WaitAsync(cancellationToken).ConfigureAwait(false))
         {
             return "0-0";
         }
 
-        return (await client.StreamInfoAsync(stream, cancellationToken).ConfigureAwait(false)).LastGeneratedId;
+        return (await db.StreamInfoAsync(stream).WaitAsync(cancellationToken).ConfigureAwait(false)).LastGeneratedId;
     }
 
-    private async Task KeepFlagAsync(RedisClient client, CancellationToken stoppingToken)
+    private async Task KeepFlagAsync(IDatabase db, CancellationToken stoppingToken)
     {
         var key = feed.Options.WatchingKey;
         while (!stoppingToken.IsCancellationRequested)
@@ -105,12 +150,12 @@ internal sealed partial class RiskChangeListener(RedisConnection redis, RiskWatc
             {
                 if (feed.LocalSubscribers > 0)
                 {
-                    await client.SetAsync(key, "1", FlagLifetime, cancellationToken: stoppingToken).ConfigureAwait(false);
+                    await db.StringSetAsync(key, "1", FlagLifetime).WaitAsync(stoppingToken).ConfigureAwait(false);
                     feed.SetOtherReplicasWatch(true);
                 }
                 else
                 {
-                    feed.SetOtherReplicasWatch(await client.ExistsAsync([key], stoppingToken).ConfigureAwait(false) > 0);
+                    feed.SetOtherReplicasWatch(await db.KeyExistsAsync(key).WaitAsync(stoppingToken).ConfigureAwait(false));
                 }
 
                 await Task.Delay(FlagPeriod, stoppingToken).ConfigureAwait(false);
@@ -119,7 +164,7 @@ internal sealed partial class RiskChangeListener(RedisConnection redis, RiskWatc
             {
                 break;
             }
-            catch (Exception ex) when (ex is RedisException or RpcException)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException or RpcException)
             {
                 // Keep the last answer; the store is failing anyway.
                 LogFlagFailed(logger, ex.GetType().Name);
@@ -146,15 +191,15 @@ internal sealed partial class RiskChangeListener(RedisConnection redis, RiskWatc
     }
 
     /// <summary>A change as <see cref="RiskChangeFeed"/> wrote it; null (skipped) for an entry of another shape.</summary>
-    internal static RiskChange? Parse(RedisStreamEntry entry)
+    internal static RiskChange? Parse(StreamEntry entry)
     {
         string? customer = null, cause = null;
         long? version = null, previous = null, band = null, time = null;
         double? probability = null;
-        foreach (var (name, raw) in entry.Fields)
+        foreach (var field in entry.Values ?? [])
         {
-            var text = Encoding.UTF8.GetString(raw);
-            switch (name)
+            var text = (string?)field.Value ?? string.Empty;
+            switch ((string?)field.Name)
             {
                 case RiskChangeFeed.CustomerField: customer = text; break;
                 case RiskChangeFeed.CauseField: cause = text; break;

@@ -4,7 +4,7 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Scoring.Host.Infrastructure;
-using Scoring.Redis;
+using StackExchange.Redis;
 using Grpc.Core;
 using Scoring.V1;
 
@@ -148,7 +148,7 @@ internal sealed class RiskWatchHub(FeatureStoreAccessor store, CustomerScorer sc
                 features[ids[i]] = vectors[i];
             }
         }
-        catch (Exception ex) when (ex is RedisException or RpcException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException or RpcException)
         {
             // The change itself is known: push it without reasons rather than drop it.
         }

@@ -1,7 +1,7 @@
 using Scoring.Features;
 using Scoring.Features.Store;
 using Scoring.Host.Infrastructure;
-using Scoring.Redis;
+using StackExchange.Redis;
 using Grpc.Core;
 using Scoring.V1;
 
@@ -30,7 +30,7 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
             throw ScoreRequest.Invalid(invalid);
         }
 
-        RedisLease? stored;
+        Lease<byte>? stored;
         using (var guard = StoreDeadline(context))
         {
             try
@@ -224,7 +224,7 @@ internal sealed class ScoringService(FeatureStoreAccessor store, CustomerScorer 
     /// <summary>Store failures and our own early cancellation become UNAVAILABLE; the caller's cancellation passes through.</summary>
     private static RpcException? Translate(Exception ex, ServerCallContext context) => ex switch
     {
-        RedisException or Features.Store.FeatureStoreConflictException => FeatureStoreAccessor.Unavailable(ex),
+        RedisException or RedisTimeoutException or Features.Store.FeatureStoreConflictException => FeatureStoreAccessor.Unavailable(ex),
         OperationCanceledException when !context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Unavailable, "The feature store did not answer before the deadline.")),
         _ => null,

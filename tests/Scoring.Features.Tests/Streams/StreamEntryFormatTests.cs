@@ -1,7 +1,7 @@
 using System.Text;
 using Scoring.Features.Streams;
 using Scoring.Features.Tests.Support;
-using Scoring.Redis;
+using StackExchange.Redis;
 
 namespace Scoring.Features.Tests.Streams;
 
@@ -11,7 +11,7 @@ public sealed class StreamEntryFormatTests
     public void TryDecode_EncodedEvent_ReturnsEqualEvent()
     {
         var e = Ev.Purchase(Ev.At(2025, 3, 1), 42.5);
-        var entry = new RedisStreamEntry("1-0", [new("trace", "x"u8.ToArray()), new(StreamEntryFormat.EventField, StreamEntryFormat.Encode(e))]);
+        var entry = new StreamEntry("1-0", [new NameValueEntry("trace", "x"u8.ToArray()), new NameValueEntry(StreamEntryFormat.EventField, StreamEntryFormat.Encode(e))]);
 
         Assert.True(StreamEntryFormat.TryDecode(entry, out var decoded, out var error));
 
@@ -25,7 +25,7 @@ public sealed class StreamEntryFormatTests
     [InlineData("e", "not protobuf")]
     public void TryDecode_MissingOrGarbledField_ReturnsUndecodable(string field, string value)
     {
-        var entry = new RedisStreamEntry("1-0", [new(field, Encoding.Latin1.GetBytes(value))]);
+        var entry = new StreamEntry("1-0", [new NameValueEntry(field, Encoding.Latin1.GetBytes(value))]);
 
         Assert.False(StreamEntryFormat.TryDecode(entry, out var decoded, out var error));
 

@@ -1,9 +1,8 @@
-using System.Diagnostics.Metrics;
 using Scoring.Features.Store;
 using Scoring.Features.Streams;
-using Scoring.Redis;
+using Scoring.Features.Tests.Support;
 using Scoring.Testing;
-using Scoring.V1;
+using StackExchange.Redis;
 using static Scoring.Features.Tests.Streams.StreamTestSupport;
 
 namespace Scoring.Features.Tests.Streams;
@@ -11,21 +10,23 @@ namespace Scoring.Features.Tests.Streams;
 /// <summary>
 /// The consumer against a real redis-server, with the real Redis feature store as the handler
 /// (wrapped where a test needs it to fail). One class, so tests run one after another and the
-/// meter listener of one test sees only its own consumer.
+/// (process-wide) ingest_events_total counter moves only by the consumer of the running test.
 /// </summary>
 public sealed class StreamIngestionConsumerTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private const string Group = "scoring";
-    private RedisClient _client = null!;
+    private ConnectionMultiplexer _mux = null!;
+    private IDatabase _client = null!;
     private RedisFeatureStore _store = null!;
 
     public async Task InitializeAsync()
     {
-        _client = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
+        _mux = await RedisConnections.ConnectAsync(redis.Endpoint);
+        _client = _mux.GetDatabase();
         _store = new RedisFeatureStore(_client);
     }
 
-    public async Task DisposeAsync() => await _client.DisposeAsync();
+    public async Task DisposeAsync() => await _mux.DisposeAsync();
 
     [Fact]
     public async Task RunAsync_PublishedEvents_AppliesAllAcknowledgesAllAndMatchesReplay()
@@ -33,7 +34,7 @@ public sealed class StreamIngestionConsumerTests(RedisServerFixture redis) : ICl
         var stream = Unique("happy");
         var log = Purchases(stream, customers: 20, perCustomer: 50);
         await new StreamEventPublisher(_client, stream).PublishAsync(log);
-        using var metrics = new IngestionListener();
+        using var metrics = new IngestionListener(stream, Group);
 
         await using (var consumer = Start(Options(stream, "a"), StreamBatchHandlers.ForStore(_store)))
         {
@@ -150,8 +151,8 @@ public sealed class StreamIngestionConsumerTests(RedisServerFixture redis) : ICl
     {
         var stream = Unique("garbage");
         var good = Purchases(stream, customers: 1, perCustomer: 1);
-        var garbled = await _client.StreamAddAsync(stream, [new(StreamEntryFormat.EventField, "not protobuf"u8.ToArray())]);
-        var noField = await _client.StreamAddAsync(stream, [new("payload", "hello")]);
+        var garbled = (string)(await _client.StreamAddAsync(stream, StreamEntryFormat.EventField, "not protobuf"u8.ToArray()))!;
+        var noField = (string)(await _client.StreamAddAsync(stream, "payload", "hello"))!;
         await new StreamEventPublisher(_client, stream).PublishAsync(good);
         var store = StreamBatchHandlers.ForStore(_store);
         var handled = 0;
@@ -201,7 +202,7 @@ public sealed class StreamIngestionConsumerTests(RedisServerFixture redis) : ICl
             takenByA = await read.Task.WaitAsync(TimeSpan.FromSeconds(60));
         }
 
-        var pendingOfA = await _client.StreamPendingRangeAsync(stream, Group, 1000, consumer: "a");
+        var pendingOfA = await _client.StreamPendingMessagesAsync(stream, Group, 1000, "a");
         Assert.Equal(takenByA, pendingOfA.Length);
 
         await using (var b = Start(Options(stream, "b"), StreamBatchHandlers.ForStore(_store)))
@@ -213,7 +214,7 @@ public sealed class StreamIngestionConsumerTests(RedisServerFixture redis) : ICl
             Assert.Equal(log.Count, stats.Applied);
         }
 
-        Assert.Empty(await _client.StreamPendingRangeAsync(stream, Group, 1000, consumer: "a"));
+        Assert.Empty(await _client.StreamPendingMessagesAsync(stream, Group, 1000, "a"));
         await AssertStoreEqualsReplayAsync(_store, log);
     }
 
@@ -256,7 +257,7 @@ public sealed class StreamIngestionConsumerTests(RedisServerFixture redis) : ICl
         Group = Group,
         ConsumerName = consumer,
         BatchSize = 100,
-        Block = TimeSpan.FromMilliseconds(100),
+        MaxPollDelay = TimeSpan.FromMilliseconds(20),
         ClaimIdleTime = TimeSpan.FromMilliseconds(300),
         ClaimInterval = TimeSpan.FromMilliseconds(100),
         MetricsInterval = TimeSpan.FromMilliseconds(100),
@@ -267,17 +268,11 @@ public sealed class StreamIngestionConsumerTests(RedisServerFixture redis) : ICl
 
     private RunningConsumer Start(StreamIngestionOptions options, StreamBatchHandler handler) => new(new StreamIngestionConsumer(_client, handler, options));
 
-    private async Task<RedisStreamEntry[]> ReadDeadLettersAsync(string key)
-    {
-        var result = await _client.ExecuteAsync("XRANGE", key, "-", "+");
-        return [.. result.Items.Select(item => new RedisStreamEntry(
-            item.Items[0].AsString()!,
-            [.. item.Items[1].Items.Chunk(2).Select(p => new KeyValuePair<string, byte[]>(p[0].AsString()!, p[1].AsBytes()!))]))];
-    }
+    private Task<StreamEntry[]> ReadDeadLettersAsync(string key) => _client.StreamRangeAsync(key);
 
-    private static byte[] Field(RedisStreamEntry entry, string name) => entry.Fields.Single(f => f.Key == name).Value;
+    private static byte[] Field(StreamEntry entry, string name) => (byte[])entry.Values.Single(f => f.Name == name).Value!;
 
-    private static string Text(RedisStreamEntry entry, string name) => System.Text.Encoding.UTF8.GetString(Field(entry, name));
+    private static string Text(StreamEntry entry, string name) => System.Text.Encoding.UTF8.GetString(Field(entry, name));
 
     /// <summary>A consumer running on its own task; disposal stops it and surfaces any fault.</summary>
     private sealed class RunningConsumer : IAsyncDisposable
@@ -308,64 +303,44 @@ public sealed class StreamIngestionConsumerTests(RedisServerFixture redis) : ICl
         }
     }
 
-    /// <summary>Listens to the "Scoring.Ingestion" meter: counter totals by result, latest gauge values.</summary>
+    /// <summary>
+    /// Reads the prometheus-net ingestion metrics: ingest_events_total{source="stream"} by result
+    /// since this listener was created, and the gauges of one stream and group (null when the
+    /// series does not exist).
+    /// </summary>
     private sealed class IngestionListener : IDisposable
     {
-        private readonly MeterListener _listener = new();
-        private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, long> _gauges = new(StringComparer.Ordinal);
+        private static readonly string[] s_results = ["applied", "duplicate", "late", "invalid", "dead_lettered"];
+        private readonly Dictionary<string, double> _baseline;
+        private readonly string _stream;
+        private readonly string _group;
 
-        public IngestionListener()
+        public IngestionListener(string stream, string group)
         {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == "Scoring.Ingestion")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            {
-                lock (_counts)
-                {
-                    if (instrument is Counter<long>)
-                    {
-                        string? result = null, source = null;
-                        foreach (var tag in tags)
-                        {
-                            result = tag.Key == "result" ? (string?)tag.Value : result;
-                            source = tag.Key == "source" ? (string?)tag.Value : source;
-                        }
-
-                        Assert.Equal("stream", source);
-                        _counts[result!] = _counts.GetValueOrDefault(result!) + value;
-                    }
-                    else
-                    {
-                        _gauges[instrument.Name] = value;
-                    }
-                }
-            });
-            _listener.Start();
+            _stream = stream;
+            _group = group;
+            _baseline = s_results.ToDictionary(r => r, Total, StringComparer.Ordinal);
         }
 
-        public long Count(string result)
-        {
-            lock (_counts)
-            {
-                return _counts.GetValueOrDefault(result);
-            }
-        }
+        public long Count(string result) => (long)(Total(result) - _baseline[result]);
 
         public long? Gauge(string name)
         {
-            _listener.RecordObservableInstruments();
-            lock (_counts)
+            var gauge = name switch
             {
-                return _gauges.TryGetValue(name, out var v) ? v : null;
-            }
+                "ingest_stream_lag" => IngestionInstruments.StreamLag,
+                "ingest_stream_pending" => IngestionInstruments.StreamPending,
+                _ => throw new ArgumentException($"unknown gauge {name}", nameof(name)),
+            };
+            return gauge.GetAllLabelValues().Any(l => l.SequenceEqual([_group, _stream]))
+                ? (long)gauge.WithLabels(_group, _stream).Value
+                : null;
         }
 
-        public void Dispose() => _listener.Dispose();
+        public void Dispose()
+        {
+        }
+
+        private static double Total(string result) => IngestionInstruments.Events.WithLabels(result, IngestionInstruments.SourceStream).Value;
     }
 }

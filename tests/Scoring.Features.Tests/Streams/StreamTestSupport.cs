@@ -1,7 +1,7 @@
 using Scoring.Features.Store;
 using Scoring.Features.Tests.Support;
-using Scoring.Redis;
 using Scoring.V1;
+using StackExchange.Redis;
 
 namespace Scoring.Features.Tests.Streams;
 
@@ -51,17 +51,22 @@ internal static class StreamTestSupport
     }
 
     /// <summary>XINFO GROUPS figures of one group, or null before the consumer has created it.</summary>
-    public static async Task<RedisStreamGroupInfo?> GroupAsync(RedisClient client, string stream, string group)
+    public static async Task<StreamGroupInfo?> GroupAsync(IDatabase db, string stream, string group)
     {
-        var groups = await client.StreamGroupsInfoAsync(stream);
-        return groups.SingleOrDefault(g => g.Name == group);
+        if (!await db.KeyExistsAsync(stream))
+        {
+            return null;
+        }
+
+        var groups = await db.StreamGroupInfoAsync(stream);
+        return groups.Where(g => g.Name == group).Select(g => (StreamGroupInfo?)g).SingleOrDefault();
     }
 
     /// <summary>Whether the group has read everything (lag 0) and acknowledged everything (pending 0).</summary>
-    public static async Task<bool> DrainedAsync(RedisClient client, string stream, string group)
+    public static async Task<bool> DrainedAsync(IDatabase db, string stream, string group)
     {
-        var g = await GroupAsync(client, stream, group);
-        return g is { Lag: 0, Pending: 0 };
+        var g = await GroupAsync(db, stream, group);
+        return g is { Lag: 0, PendingMessageCount: 0 };
     }
 
     /// <summary>

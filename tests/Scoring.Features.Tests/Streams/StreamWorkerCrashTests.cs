@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Scoring.Features.Store;
 using Scoring.Features.Streams;
-using Scoring.Redis;
+using Scoring.Features.Tests.Support;
 using Scoring.Testing;
 using Xunit.Abstractions;
 using static Scoring.Features.Tests.Streams.StreamTestSupport;
@@ -23,7 +23,8 @@ public sealed class StreamWorkerCrashTests(RedisServerFixture redis, ITestOutput
     [Fact]
     public async Task StreamWorker_KilledHalfwayAndRestarted_AppliesEveryEventExactlyOnce()
     {
-        await using var client = await RedisClient.ConnectAsync(new RedisOptions { Endpoint = redis.Endpoint, CommandTimeout = TimeSpan.FromSeconds(10) });
+        await using var mux = await RedisConnections.ConnectAsync(redis.Endpoint);
+        var client = mux.GetDatabase();
         var log = Purchases("crash", customers: 1000, perCustomer: 100);
         await new StreamEventPublisher(client, Stream).PublishAsync(log);
         Assert.Equal(log.Count, await client.StreamLengthAsync(Stream));
@@ -34,11 +35,11 @@ public sealed class StreamWorkerCrashTests(RedisServerFixture redis, ITestOutput
             while (true)
             {
                 var g = await GroupAsync(client, Stream, Group);
-                if (g is { EntriesRead: { } read } && read - g.Pending >= log.Count / 2)
+                if (g is { EntriesRead: { } read, PendingMessageCount: var pending } && read - pending >= log.Count / 2)
                 {
                     first.Kill();
-                    g = await GroupAsync(client, Stream, Group);
-                    (ackedAtKill, pendingAtKill) = (g!.EntriesRead!.Value - g.Pending, g.Pending);
+                    var after = (await GroupAsync(client, Stream, Group))!.Value;
+                    (ackedAtKill, pendingAtKill) = ((long)after.EntriesRead! - after.PendingMessageCount, after.PendingMessageCount);
                     break;
                 }
 

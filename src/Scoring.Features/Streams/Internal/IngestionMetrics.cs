@@ -1,52 +1,67 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 
 namespace Scoring.Features.Streams.Internal;
 
 /// <summary>
-/// Instruments of the "Scoring.Ingestion" meter for one consumer: <c>ingest_events</c> by result
-/// and source, and the stream's consumer-group lag and pending count as gauges (refreshed by the
-/// consumer loop from XINFO GROUPS, because gauge callbacks must not block on Redis).
+/// One consumer's series of the <see cref="IngestionInstruments"/>: <c>ingest_events_total</c> by
+/// result with source "stream", and its group's lag and pending count as gauges (set by the
+/// consumer loop from XINFO GROUPS). Disposing removes the gauge series of this stream and group.
 /// </summary>
 internal sealed class IngestionMetrics : IDisposable
 {
-    private const string SourceStream = "stream";
-    private readonly Meter _meter;
-    private readonly Counter<long> _events;
-    private readonly KeyValuePair<string, object?> _streamTag;
-    private readonly KeyValuePair<string, object?> _groupTag;
-    private long _lag = -1;
-    private long _pending = -1;
+    private readonly string _stream;
+    private readonly string _group;
+    private readonly Counter.Child _applied, _duplicate, _late, _invalid, _deadLettered;
 
     public IngestionMetrics(string stream, string group)
     {
-        _meter = new Meter(IngestionInstruments.MeterName);
-        _streamTag = new("stream", stream);
-        _groupTag = new("group", group);
-        _events = _meter.CreateCounter<long>(IngestionInstruments.EventsCounter, IngestionInstruments.EventsUnit, IngestionInstruments.EventsDescription);
-        _meter.CreateObservableGauge("ingest_stream_lag", ObserveLag, unit: "{entry}", description: "Entries in the stream not yet delivered to the consumer group (XINFO GROUPS lag).");
-        _meter.CreateObservableGauge("ingest_stream_pending", ObservePending, unit: "{entry}", description: "Entries delivered to the group but not yet acknowledged.");
+        _stream = stream;
+        _group = group;
+        _applied = Child("applied");
+        _duplicate = Child("duplicate");
+        _late = Child("late");
+        _invalid = Child("invalid");
+        _deadLettered = Child("dead_lettered");
     }
 
-    public void Record(string result, long count)
+    public void Record(StreamBatchResult result)
+    {
+        Add(_applied, result.Applied);
+        Add(_duplicate, result.Duplicate);
+        Add(_late, result.Late);
+        Add(_invalid, result.Invalid);
+    }
+
+    public void RecordDeadLettered() => _deadLettered.Inc();
+
+    /// <summary>Latest group figures; a null lag (Redis cannot compute it) removes the lag series.</summary>
+    public void SetGroupState(long? lag, long pending)
+    {
+        if (lag is { } value)
+        {
+            IngestionInstruments.StreamLag.WithLabels(_group, _stream).Set(value);
+        }
+        else
+        {
+            IngestionInstruments.StreamLag.RemoveLabelled(_group, _stream);
+        }
+
+        IngestionInstruments.StreamPending.WithLabels(_group, _stream).Set(pending);
+    }
+
+    public void Dispose()
+    {
+        IngestionInstruments.StreamLag.RemoveLabelled(_group, _stream);
+        IngestionInstruments.StreamPending.RemoveLabelled(_group, _stream);
+    }
+
+    private static Counter.Child Child(string result) => IngestionInstruments.Events.WithLabels(result, IngestionInstruments.SourceStream);
+
+    private static void Add(Counter.Child counter, long count)
     {
         if (count > 0)
         {
-            _events.Add(count, new KeyValuePair<string, object?>("result", result), new KeyValuePair<string, object?>("source", SourceStream));
+            counter.Inc(count);
         }
     }
-
-    /// <summary>Latest group figures; a null lag (Redis cannot compute it) hides the gauge.</summary>
-    public void SetGroupState(long? lag, long pending)
-    {
-        Volatile.Write(ref _lag, lag ?? -1);
-        Volatile.Write(ref _pending, pending);
-    }
-
-    public void Dispose() => _meter.Dispose();
-
-    private IEnumerable<Measurement<long>> ObserveLag() => Observe(Volatile.Read(ref _lag));
-
-    private IEnumerable<Measurement<long>> ObservePending() => Observe(Volatile.Read(ref _pending));
-
-    private Measurement<long>[] Observe(long value) => value < 0 ? [] : [new Measurement<long>(value, _streamTag, _groupTag)];
 }
