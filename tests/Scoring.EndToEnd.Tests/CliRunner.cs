@@ -2,9 +2,30 @@ using System.Diagnostics;
 
 namespace Scoring.EndToEnd.Tests;
 
-/// <summary>Runs the `scoring` CLI (built beside the tests) as its own process.</summary>
+/// <summary>Runs the `scoring` CLI as its own process, from its own build output.</summary>
 internal static class CliRunner
 {
+    /// <summary>
+    /// src/Scoring.Cli/bin/{configuration}/{tfm}/scoring.dll. Not the copy beside the tests: the
+    /// CLI's deps.json describes its own output folder (e.g. an app-local
+    /// Microsoft.Extensions.Logging.Abstractions that the test folder takes from the shared
+    /// framework instead), so the copy fails to load it.
+    /// </summary>
+    private static readonly Lazy<string> CliPath = new(() =>
+    {
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = tfm.Parent!;
+        for (var dir = configuration.Parent; dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Scoring.sln")))
+            {
+                return Path.Combine(dir.FullName, "src", "Scoring.Cli", "bin", configuration.Name, tfm.Name, "scoring.dll");
+            }
+        }
+
+        throw new InvalidOperationException("Scoring.sln not found above " + AppContext.BaseDirectory);
+    });
+
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -13,7 +34,7 @@ internal static class CliRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "scoring.dll"));
+        start.ArgumentList.Add(CliPath.Value);
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
