@@ -79,7 +79,7 @@ sys.stdout.buffer.write(b"\x00" + struct.pack(">I", len(msg)) + msg)
 PY
 printf '\x00\x00\x00\x00\x00' > "$work/empty.bin"
 
-scrape() { curl -s "http://127.0.0.1:${metrics[$1]}/metrics" | awk '/^grpc_server_handled_total/ {c += $NF} /^dotnet_gc_allocated_bytes_total/ {a = $NF} END {printf "%d %d\n", c, a}'; }
+scrape() { curl -s "http://127.0.0.1:${metrics[$1]}/metrics" | awk '/^grpc_server_handled_total/ {c += $NF} /^dotnet_gc_allocated_bytes_total/ {a = $NF} END {printf "%.0f %.0f\n", c, a}'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 h2() { # build body path conns streams -> "rps p50 p99 p999 cpu_us_per_call bytes_per_call"
   local b=$1 hz c0 a0 t0 c1 a1 t1

@@ -1,3 +1,4 @@
+using Scoring.Testing;
 using System.Text.Json;
 using Scoring.V1;
 
@@ -19,7 +20,10 @@ public sealed class GrpcioClientTests(ServiceFixture fixture)
     private Task<Run> RunAsync() => fixture.OnceAsync("grpcio_client", async () =>
     {
         // A stored value that cannot be decoded: GetScores throws inside the handler.
-        await RedisCommands.RunAsync(fixture.Redis, "SET", "cust:{" + CorruptCustomer + "}", "x");
+        await using (var mux = await RedisConnections.ConnectAsync(fixture.Redis.Endpoint))
+        {
+            await mux.GetDatabase().StringSetAsync("cust:{" + CorruptCustomer + "}", "x");
+        }
         var before = await MetricsText.ValueAsync(fixture.Service, WatchCanceled);
         var results = await PythonClients.RunJsonAsync("grpcio_client.py",
             [fixture.Service.GrpcTarget, fixture.Redis.Endpoint, ServiceFixture.CustomerId, CorruptCustomer],

@@ -1,3 +1,4 @@
+using Scoring.Testing;
 using Scoring.V1;
 using static Scoring.Protocol.Tests.RawHttp2Tests;
 
@@ -101,7 +102,10 @@ public sealed class RawHttp2CallTests(ServiceFixture fixture) : IDisposable
     {
         // A stored value too short to decode makes the handler throw InvalidDataException.
         const string customer = "corrupt-customer";
-        Assert.Equal("+OK", await RedisCommands.RunAsync(fixture.Redis, "SET", "cust:{" + customer + "}", "x"));
+        await using (var mux = await RedisConnections.ConnectAsync(fixture.Redis.Endpoint))
+        {
+            Assert.True(await mux.GetDatabase().StringSetAsync("cust:{" + customer + "}", "x"));
+        }
 
         var r = await _wire.PostAsync(GetScores, GrpcWire.Frame(new GetScoresRequest { CustomerId = customer, Channel = Channel.Web }));
 
@@ -131,9 +135,9 @@ public sealed class RawHttp2CallTests(ServiceFixture fixture) : IDisposable
         do
         {
             // Should the read reach Redis before the sleep began (an OK answer), sleep again.
-            using var sleeping = await RedisCommands.SleepAsync(fixture.Redis, TimeSpan.FromSeconds(2));
+            var sleeping = await RedisConnections.SleepAsync(fixture.Redis.Endpoint, TimeSpan.FromSeconds(2));
             r = await _wire.PostAsync(GetScores, GrpcWire.Frame(Seeded()), ("grpc-timeout", "300m"));
-            Assert.Equal("+OK", await sleeping.Finished.WaitAsync(TimeSpan.FromSeconds(30)));
+            await sleeping.WaitAsync(TimeSpan.FromSeconds(30));
         }
         while (r.GrpcStatus == "0" && ++attempt < 3);
 
