@@ -84,6 +84,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 h2() { # build body path conns streams -> "rps p50 p99 p999 cpu_us_per_call bytes_per_call"
   local b=$1 hz c0 a0 t0 c1 a1 t1
   hz=$(getconf CLK_TCK)
+  rm -f "$work/h2.log" # h2load appends to its log: one measurement per file
   read -r c0 a0 < <(scrape "$b"); t0=$(ticks "${pid[$b]}")
   h2load -D "$seconds" --warm-up-time 3 -c "$4" -m "$5" -t 1 -H 'content-type: application/grpc' -H 'te: trailers' \
     --log-file="$work/h2.log" -d "$work/$2" "http://127.0.0.1:${grpc[$b]}/$3" > "$work/h2.out"
