@@ -29,7 +29,7 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddScoring(this WebApplicationBuilder builder)
     {
         // The gRPC and runtime series below are ours; prometheus-net's adapters for .NET meters
-        // and event counters would add hundreds of series under other names.
+        // and event counters would add every runtime and ASP.NET Core meter under other names.
         Prometheus.Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
         {
             SuppressEventCounters = true,

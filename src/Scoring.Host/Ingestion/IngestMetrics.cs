@@ -4,38 +4,26 @@ using Scoring.V1;
 
 namespace Scoring.Host.Ingestion;
 
-/// <summary>prometheus-net <c>ingest_events_total{result, source}</c> per event outcome (<see cref="IngestionInstruments.Events"/>).</summary>
+/// <summary>
+/// <c>ingest_events_total{result, source="grpc"}</c> per event outcome of IngestEvents (<see cref="IngestionInstruments.Events"/>;
+/// the stream consumer records its own source).
+/// </summary>
 internal sealed class IngestMetrics
 {
-    private readonly Dictionary<string, Counter.Child[]> _bySource = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
+    private readonly Counter.Child _applied = Child("applied");
+    private readonly Counter.Child _duplicate = Child("duplicate");
+    private readonly Counter.Child _late = Child("late");
+    private readonly Counter.Child _invalid = Child("invalid");
 
-    public void Record(IngestSummary batch, string source)
+    public void Record(IngestSummary batch)
     {
-        var children = Children(source);
-        Add(children[0], batch.Applied);
-        Add(children[1], batch.Duplicate);
-        Add(children[2], batch.Late);
-        Add(children[3], batch.Invalid);
+        Add(_applied, batch.Applied);
+        Add(_duplicate, batch.Duplicate);
+        Add(_late, batch.Late);
+        Add(_invalid, batch.Invalid);
     }
 
-    private Counter.Child[] Children(string source)
-    {
-        lock (_lock)
-        {
-            if (!_bySource.TryGetValue(source, out var children))
-            {
-                var events = IngestionInstruments.Events;
-                _bySource[source] = children =
-                [
-                    events.WithLabels("applied", source), events.WithLabels("duplicate", source),
-                    events.WithLabels("late", source), events.WithLabels("invalid", source),
-                ];
-            }
-
-            return children;
-        }
-    }
+    private static Counter.Child Child(string result) => IngestionInstruments.Events.WithLabels(result, IngestionInstruments.SourceGrpc);
 
     private static void Add(Counter.Child counter, long count)
     {

@@ -105,7 +105,7 @@ internal sealed class IngestService(FeatureStoreAccessor store, IngestMetrics me
             throw FeatureStoreAccessor.Unavailable(ex);
         }
 
-        metrics.Record(summary, "grpc");
+        metrics.Record(summary);
         total.Add(summary, MaxRejectionsListed);
         batch.Clear();
     }
